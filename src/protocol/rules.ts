@@ -1,0 +1,27 @@
+import type { Level, Rule, RuleCatalog } from '../generated/schemas.js';
+import { readSchemaFile } from '../paths.js';
+
+export type { Level, Rule };
+/** A rule id of the profile: T4, Q10, F3… */
+export type RuleId = string;
+
+/** The project's rule catalog (schemas/rules.json): every rule id of the profile, summarised in our words. */
+export const RULE_CATALOG = readSchemaFile<RuleCatalog>('rules.json');
+export const RULES: ReadonlyMap<RuleId, Rule> = new Map(RULE_CATALOG.rules.map((rule) => [rule.id, rule]));
+
+export function ruleOf(id: RuleId): Rule {
+  const rule = RULES.get(id);
+  if (!rule) throw new Error(`unknown rule id ${id}`);
+  return rule;
+}
+
+/** Rule families are the id's letter: T transport, E envelope, A addresses, R reply codes, U sessions, Q request codes, M messages, G Message, C countersign, F privacy. */
+export function familyOf(id: RuleId): string {
+  return id.replace(/[0-9]+$/, '');
+}
+
+/** Orders rule ids as the profile does: by family letter in catalog order, then number. */
+export function compareRuleIds(a: RuleId, b: RuleId): number {
+  const order = RULE_CATALOG.rules.map((r) => r.id);
+  return order.indexOf(a) - order.indexOf(b);
+}

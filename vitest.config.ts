@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// The project's own tests. The conformance suites in suites/ are run by `pame run`, not by this config.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
