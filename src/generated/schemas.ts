@@ -249,6 +249,21 @@ export type UserRegisterRequest = Envelope & {
  * via the `definition` "level".
  */
 export type Level = 'MUST' | 'SHOULD' | 'F';
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "verdict".
+ */
+export type Verdict = 'conformant' | 'conformant with warnings' | 'nonconformant' | 'bannable';
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "level".
+ */
+export type CheckLevel = 'MUST' | 'SHOULD' | 'F';
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "status".
+ */
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'waived';
 
 /**
  * A reply that carries nothing but resp (F3, E2): every error, and every success that has nothing to return.
@@ -498,4 +513,186 @@ export interface Rule {
    */
   observable?: boolean;
   reason?: string;
+}
+/**
+ * report.json: the machine-readable outcome of one conformance run.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_report".
+ */
+export interface RunReport {
+  profile: '0.2.1';
+  suiteVersion: string;
+  /**
+   * The base URL of the Hive under test.
+   */
+  target: string;
+  /**
+   * True when the target was the embedded reference Hive.
+   */
+  embedded?: boolean;
+  /**
+   * True when TLS certificates were not verified (--insecure).
+   */
+  insecure?: boolean;
+  verdict: Verdict;
+  /**
+   * False when a check could not be carried out (status error) or the run hit its deadline.
+   */
+  complete: boolean;
+  /**
+   * What the verdict does not cover, e.g. countersign not certified.
+   */
+  notes?: string[];
+  startedAt: string;
+  durationMs: number;
+  seed: number;
+  /**
+   * The domain map the Hive under test needs (--resolve form).
+   */
+  peerMap?: string;
+  counts: StatusCounts;
+  checks: CheckResult[];
+  rules: RuleResult[];
+  decision?: Decision;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "counts".
+ */
+export interface StatusCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  error: number;
+  waived: number;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "checkResult".
+ */
+export interface CheckResult {
+  id: string;
+  title: string;
+  /**
+   * The request code the check exercises, or * for checks across codes.
+   */
+  code: string;
+  rules: string[];
+  level: CheckLevel;
+  status: CheckStatus;
+  /**
+   * The first failure, the skip reason, or the error; empty when passed.
+   */
+  message: string;
+  failures: Failure[];
+  evidence?: Evidence;
+  curl?: string;
+  /**
+   * Figures a check measured (e.g. timing statistics).
+   */
+  notes?: string[];
+  durationMs: number;
+  waiver?: WaiverNote;
+}
+/**
+ * One broken rule found by a check, with the exchange that shows it.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "failure".
+ */
+export interface Failure {
+  rule: string;
+  level: CheckLevel;
+  message: string;
+  evidence?: Evidence;
+  curl?: string;
+}
+/**
+ * One exchange as the report keeps it: bodies are cut to a few KiB.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "evidence".
+ */
+export interface Evidence {
+  code?: string;
+  request: EvidenceRequest;
+  reply?: EvidenceReply;
+  failure?: TransportFailure;
+  durationMs?: number;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "sentRequest".
+ */
+export interface EvidenceRequest {
+  method: string;
+  url: string;
+  headers: {
+    [k: string]: string;
+  };
+  body?: string;
+  bodyBase64?: string;
+  localAddress?: string;
+}
+export interface EvidenceReply {
+  status: number;
+  headers: {
+    [k: string]: string | string[];
+  };
+  /**
+   * The reply bytes as text (invalid UTF-8 replaced), cut when long.
+   */
+  body: string;
+  bytes: number;
+  truncated: boolean;
+}
+export interface TransportFailure {
+  kind: 'timeout' | 'too-large' | 'network' | 'tls';
+  message: string;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "waiverNote".
+ */
+export interface WaiverNote {
+  reason: string;
+  link?: string;
+  expires: string;
+  state?: 'applied' | 'expired' | 'stale';
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "ruleResult".
+ */
+export interface RuleResult {
+  id: string;
+  level: CheckLevel;
+  checks: string[];
+  status: 'passed' | 'failed' | 'skipped' | 'uncovered' | 'not observable' | 'error' | 'waived';
+}
+/**
+ * What the ban policy made of the run.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "decision".
+ */
+export interface Decision {
+  action: 'allow' | 'warn' | 'nonconformant' | 'ban';
+  reasons: string[];
+}
+/**
+ * --waivers FILE: known failures an implementer carries while fixing them. Each waiver expires.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_waivers".
+ */
+export interface WaiverFile {
+  waivers: Waiver[];
+}
+export interface Waiver {
+  check: string;
+  reason: string;
+  link?: string;
+  expires: string;
 }

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import type { CallOptions, RawRequest } from '../client/client.js';
+import { headerValue, respOf, type Exchange } from '../client/exchange.js';
+import { CODES, isRequestCode, type OkReplyOf, type PartsOf, type RequestCode } from '../protocol/codes.js';
+import { describeReplyCode } from '../protocol/reply-codes.js';
+import type { RuleId } from '../protocol/rules.js';
+import { validateReply } from '../validator/validate.js';
+import type { Check } from './check.js';
+import type { Account, CheckEnvironment } from './environment.js';
+import { describeExchange } from './evidence.js';
+import { CheckFailure, CheckSkip, findingLevel, type Finding } from './outcome.js';
+import { scanForPrivacy } from './privacy-scan.js';
+
+/** An exchange whose request code the type system knows. */
+export type CodedExchange<C extends string> = Exchange & { readonly code: C };
+
+/** A user a check works with; `address` is written in full when the Hive's domain is known. */
+export interface TestUser extends Account {
+  readonly address: string;
+}
+
+export interface PollOptions {
+  readonly deadlineMs: number;
+  readonly intervalMs?: number;
+}
+
+let userCounter = 0;
+
+/**
+ * What a check's steps work with: a recording client, users, and matchers that
+ * end the check with the rule id, the request sent and the reply received.
+ */
+export class CheckContext {
+  /** Every exchange of the check, in order: the evidence. */
+  readonly exchanges: Exchange[] = [];
+  /** Findings recorded without ending the check (scanner, soft matchers). */
+  readonly findings: Finding[] = [];
+  readonly notes: string[] = [];
+  private readonly sessions: { user: TestUser; session: string }[] = [];
+  private accountCursor = 0;
+
+  constructor(
+    readonly spec: Check,
+    readonly env: CheckEnvironment,
+  ) {}
+
+  get domain(): string | undefined {
+    return this.env.domain;
+  }
+
+  get settings() {
+    return this.env.settings;
+  }
+
+  // ---- requests -------------------------------------------------------------
+
+  /** Sends a protocol request and records it; every reply passes the privacy scanner. */
+  call<C extends RequestCode>(code: C, parts: PartsOf<C>, options?: CallOptions): Promise<CodedExchange<C>>;
+  call(code: string, parts: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<CodedExchange<string>>;
+  async call(code: string, parts: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<CodedExchange<string>> {
+    return this.record(await this.env.client.call(code, parts, options)) as CodedExchange<string>;
+  }
+
+  /** Sends a hand-written request (bad encodings, other methods) and records it. */
+  async send(raw: RawRequest): Promise<Exchange> {
+    return this.record(await this.env.client.send(raw));
+  }
+
+  private record(exchange: Exchange): Exchange {
+    this.exchanges.push(exchange);
+    for (const finding of scanForPrivacy(exchange)) this.flag(finding.rule, finding.message, exchange);
+    return exchange;
+  }
+
+  // ---- users ----------------------------------------------------------------
+
+  /** A full address for a user of the Hive under test (A1); bare when its domain is unknown (A2). */
+  address(name: string): string {
+    return this.domain ? `${name}::${this.domain}` : name;
+  }
+
+  /** A user name no run has used: the run's prefix, a counter and randomness. */
+  uniqueName(label = 'u'): string {
+    return `${this.settings.userPrefix}${label}${(++userCounter).toString(36)}${randomBytes(3).toString('hex')}`;
+  }
+
+  /** Registers fresh users, or hands out the --user accounts when registration is closed. */
+  async users(count: number): Promise<TestUser[]> {
+    const users: TestUser[] = [];
+    for (let i = 0; i < count; i++) users.push(await this.user());
+    return users;
+  }
+
+  async user(): Promise<TestUser> {
+    const { accounts } = this.settings;
+    if (accounts.length > 0) {
+      if (this.accountCursor >= accounts.length) this.skip(`needs more accounts than the ${accounts.length} given with --user`);
+      const account = accounts[this.accountCursor++]!;
+      return { ...account, address: this.address(account.name) };
+    }
+    const name = this.uniqueName();
+    const pass = randomBytes(12).toString('base64url');
+    const exchange = await this.call('Epost_user_register', { iam: this.address(name), pass });
+    this.expectResp(exchange, 1, 'Q2', 'registering a test user');
+    return { name, pass, address: this.address(name) };
+  }
+
+  /** Opens a session for a user; the run closes it when the check ends. */
+  async login(user: TestUser, options?: CallOptions): Promise<string> {
+    const exchange = await this.call('Epost_session_open', { iam: user.address, pass: user.pass }, options);
+    const session = this.expectOk(exchange, 'Q3').session;
+    this.sessions.push({ user, session });
+    return session;
+  }
+
+  /** Registers and logs in fresh users. */
+  async loggedIn(count: number): Promise<(TestUser & { session: string })[]> {
+    const users = await this.users(count);
+    return Promise.all(users.map(async (user) => ({ ...user, session: await this.login(user) })));
+  }
+
+  /** Closes every session the check opened; failures here are not the check's business. */
+  async closeSessions(): Promise<void> {
+    await Promise.all(this.sessions.map(({ user, session }) => this.env.client.call('Epost_session_close', { iam: user.address }, { session })));
+    this.sessions.length = 0;
+  }
+
+  // ---- matchers -------------------------------------------------------------
+
+  /** Ends the check: the Hive broke `rule`. */
+  fail(rule: RuleId, message: string, exchange?: Exchange): never {
+    throw new CheckFailure({ rule, level: findingLevel(rule, this.spec.level), message, ...(exchange ? { exchange } : {}) });
+  }
+
+  /** Ends the check unless the condition holds. */
+  check(condition: unknown, rule: RuleId, message: string, exchange?: Exchange): void {
+    if (!condition) this.fail(rule, message, exchange);
+  }
+
+  /** Records a broken rule and lets the check go on. */
+  flag(rule: RuleId, message: string, exchange?: Exchange): void {
+    if (this.findings.some((f) => f.rule === rule && f.message === message)) return;
+    this.findings.push({ rule, level: findingLevel(rule, this.spec.level), message, ...(exchange ? { exchange } : {}) });
+  }
+
+  /** Ends the check as skipped: the arrangement cannot perform it. */
+  skip(reason: string): never {
+    throw new CheckSkip(reason);
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  /**
+   * The reply as a JSON object whose resp is one of `expected`, or the check ends
+   * naming `rule`. Transport failures, 5xx (T7), a wrong content type (T6), bodies
+   * that are not JSON objects (T6) and replies outside the code's schema end it too.
+   */
+  expectResp(exchange: Exchange, expected: number | readonly number[], rule: RuleId, doing?: string): Record<string, unknown> {
+    const wanted = typeof expected === 'number' ? [expected] : expected;
+    const what = doing ? ` (${doing})` : '';
+    const { reply, failure } = exchange;
+    if (failure) this.fail(rule, `${failure.message}${what}`, exchange);
+    if (!reply) this.fail(rule, `no reply${what}`, exchange);
+    if (reply.status >= 300 && reply.status < 400) {
+      this.fail('T7', `HTTP ${reply.status} redirect to ${headerValue(reply, 'location') ?? '(no Location)'}; redirects are not followed${what}`, exchange);
+    }
+    if (reply.status >= 500) this.fail('T7', `HTTP ${reply.status}: a Hive never answers 5xx${what}`, exchange);
+    if (reply.json === undefined) this.fail('T6', `${reply.parseError ?? 'the reply is not JSON'}${what}`, exchange);
+    const json = reply.json;
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) this.fail('T6', `the reply is not a JSON object${what}`, exchange);
+    const contentType = headerValue(reply, 'content-type') ?? '';
+    if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(contentType)) this.fail('T6', `Content-Type is ${JSON.stringify(contentType)}, not application/json${what}`, exchange);
+    const resp = respOf(exchange);
+    if (!wanted.includes(resp as number)) {
+      this.fail(rule, `expected resp ${wanted.map(describeReplyCode).join(' or ')}, got ${describeReplyCode(resp)}${what}`, exchange);
+    }
+    if (resp as number >= 0 && reply.status !== 200) this.fail('T7', `HTTP ${reply.status} with resp ${String(resp)}: a reply with resp >= 0 is sent with 200${what}`, exchange);
+    if (reply.status !== 200 && (reply.status < 400 || reply.status >= 500)) this.fail('T7', `HTTP ${reply.status}: negative replies come with 200 or 4xx${what}`, exchange);
+    if (exchange.code !== undefined && isRequestCode(exchange.code)) {
+      const violation = validateReply(exchange.code, json).violations.find((v) => v.rule !== 'F3' && v.rule !== 'F2');
+      if (violation) this.fail(violation.rule, `${exchange.code} reply ${violation.path || '/'} ${violation.message}${what}`, exchange);
+    }
+    return json as Record<string, unknown>;
+  }
+
+  /** The typed success reply of a code (resp 1, schema-valid), or the check ends. */
+  expectOk<C extends RequestCode>(exchange: CodedExchange<C>, rule: RuleId = CODES[exchange.code].rule, doing?: string): OkReplyOf<C> {
+    return this.expectResp(exchange, 1, rule, doing) as unknown as OkReplyOf<C>;
+  }
+
+  /** Polls until `probe` returns a value other than undefined, or the deadline passes (then undefined). */
+  async poll<T>(probe: () => Promise<T | undefined>, { deadlineMs, intervalMs = 50 }: PollOptions): Promise<T | undefined> {
+    const deadline = Date.now() + deadlineMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() + intervalMs > deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
+  describe(exchange: Exchange): string {
+    return describeExchange(exchange);
+  }
+}

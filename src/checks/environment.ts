@@ -1,0 +1,73 @@
+import { HiveClient } from '../client/client.js';
+import { respOf } from '../client/exchange.js';
+
+/** A user account the runner may use: registered by a check, or given with --user. */
+export interface Account {
+  readonly name: string;
+  readonly pass: string;
+}
+
+/**
+ * Everything a check run needs to know, in serialisable form: the runner resolves
+ * it once and hands it to every worker (vitest `provide`).
+ */
+export interface CheckSettings {
+  /** The Hive's base URL. */
+  readonly target: string;
+  /** The Hive's domain, when given; otherwise learned from Epost_ping. */
+  readonly domain?: string;
+  readonly timeoutMs: number;
+  readonly maxReplyBytes: number;
+  readonly concurrency: number;
+  readonly rate?: number;
+  readonly insecure: boolean;
+  /** Budget for one check, all its requests included. */
+  readonly checkTimeoutMs: number;
+  /** Every user a run registers starts with this, so runs never collide and operators can spot them. */
+  readonly userPrefix: string;
+  /** Accounts for a Hive with closed registration (--user); empty when the runner registers its own. */
+  readonly accounts: readonly Account[];
+  /** A second source address the Hive is reachable from (U2 IP binding); absent when there is none. */
+  readonly secondSourceAddress?: string;
+  /** The Hive's idle session expiry, when the operator made it short enough to observe. */
+  readonly sessionIdleMs?: number;
+  readonly only: readonly string[];
+  readonly skip: readonly string[];
+  readonly seed: number;
+  readonly fuzzRuns: number;
+  /** The runner's peer server, when countersign can be exercised. */
+  readonly peer?: PeerSettings;
+}
+
+export interface PeerSettings {
+  /** Where the peer server listens. */
+  readonly host: string;
+  readonly port: number;
+  /** The URL the Hive under test reaches the peer server at (defaults to http://host:port/). */
+  readonly publicUrl?: string;
+}
+
+/** The live side of the settings, made once per worker: the shared client and the learned domain. */
+export interface CheckEnvironment {
+  readonly settings: CheckSettings;
+  readonly client: HiveClient;
+  /** The Hive's domain, or undefined when it could not be learned. */
+  readonly domain: string | undefined;
+}
+
+export async function createEnvironment(settings: CheckSettings): Promise<CheckEnvironment> {
+  const client = new HiveClient(settings.target, {
+    timeoutMs: settings.timeoutMs,
+    maxReplyBytes: settings.maxReplyBytes,
+    concurrency: settings.concurrency,
+    rate: settings.rate,
+    insecure: settings.insecure,
+  });
+  let domain = settings.domain;
+  if (domain === undefined) {
+    const ping = await client.call('Epost_ping', { iam: `${settings.userPrefix}probe` });
+    const hive = respOf(ping) === 1 ? (ping.reply?.json as { hive?: unknown }).hive : undefined;
+    domain = typeof hive === 'string' && hive.length > 0 ? hive.toLowerCase() : undefined;
+  }
+  return { settings, client, domain };
+}

@@ -1,0 +1,98 @@
+import type { CheckResult, Failure } from '../generated/schemas.js';
+import type { Check } from './check.js';
+import { CheckContext } from './context.js';
+import type { CheckEnvironment, CheckSettings } from './environment.js';
+import { curlFor, describeExchange, toEvidence } from './evidence.js';
+import { CheckFailure, CheckSkip, type Finding } from './outcome.js';
+
+/** Why a check cannot run in this arrangement, or undefined when it can. */
+export function missingRequirement(check: Check, env: CheckEnvironment): string | undefined {
+  const s: CheckSettings = env.settings;
+  for (const need of check.needs ?? []) {
+    switch (need) {
+      case 'registration':
+        if (s.accounts.length > 0) return 'the Hive has closed registration (--user accounts given), and this check registers users';
+        break;
+      case 'peer':
+        if (!s.peer) return 'the runner has no peer server in this run, so it cannot play the other Hives';
+        break;
+      case 'second-source-address':
+        if (!s.secondSourceAddress) return 'needs a second source address to reach the Hive from; there is one only when the Hive is on loopback (127.0.0.2)';
+        break;
+      case 'https':
+        if (new URL(s.target).protocol !== 'https:') return 'the target is served over plain http, so there is no TLS to examine';
+        break;
+      case 'session-expiry':
+        if (s.sessionIdleMs === undefined) return 'idle expiry takes 30 minutes, past any run; pass --session-idle-ms N if the Hive is configured with a shorter one';
+        break;
+    }
+  }
+  if (!env.domain && check.code !== 'Epost_ping' && check.code !== '*') {
+    return "the Hive's domain is unknown: Epost_ping did not name it and no --domain was given";
+  }
+  return undefined;
+}
+
+function toFailure(finding: Finding): Failure {
+  return {
+    rule: finding.rule,
+    level: finding.level,
+    message: finding.message,
+    ...(finding.exchange ? { evidence: toEvidence(finding.exchange), curl: curlFor(finding.exchange) } : {}),
+  };
+}
+
+/** A failure message that stands on its own: rule, what was wrong, what was sent and received, and curl. */
+export function explainFailure(failure: Failure): string {
+  const lines = [`[${failure.rule}] ${failure.message}`];
+  if (failure.evidence) {
+    const { request, reply, failure: transport } = failure.evidence;
+    lines.push(`  sent: ${request.method} ${request.url}${request.body !== undefined ? ' ' + request.body.slice(0, 500) : ''}`);
+    lines.push(`  got:  ${transport ? `${transport.kind}: ${transport.message}` : reply ? `${reply.status} ${reply.body.slice(0, 500)}` : '(nothing)'}`);
+  }
+  if (failure.curl) lines.push(`  curl: ${failure.curl}`);
+  return lines.join('\n');
+}
+
+/**
+ * Runs one check and turns whatever happens into a result: passed, failed (the
+ * Hive broke a rule), skipped (the arrangement cannot perform it) or error (the
+ * runner itself broke). Never throws.
+ */
+export async function executeCheck(check: Check, env: CheckEnvironment): Promise<CheckResult> {
+  const started = Date.now();
+  const base = { id: check.id, title: check.title, code: check.code, rules: [...check.rules], level: check.level };
+  const missing = missingRequirement(check, env);
+  if (missing) return { ...base, status: 'skipped', message: missing, failures: [], durationMs: 0 };
+
+  const t = new CheckContext(check, env);
+  const budget = check.timeoutMs ?? env.settings.checkTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckFailure({ rule: check.rules[0]!, level: check.level, message: `the check did not finish within ${budget} ms: the Hive answers too slowly or not at all` })), budget);
+  });
+  let ending: unknown;
+  try {
+    await Promise.race([check.run(t), overrun]);
+  } catch (error) {
+    ending = error;
+  } finally {
+    clearTimeout(timer);
+    await t.closeSessions().catch(() => undefined);
+  }
+
+  const findings = [...(ending instanceof CheckFailure ? [ending.finding] : []), ...t.findings];
+  const failures = findings.map(toFailure);
+  const last = t.exchanges.at(-1);
+  const evidenceOf = failures[0]?.evidence ? { evidence: failures[0].evidence, curl: failures[0].curl! } : last ? { evidence: toEvidence(last), curl: curlFor(last) } : {};
+  const common = { ...base, failures, ...evidenceOf, ...(t.notes.length ? { notes: t.notes } : {}), durationMs: Date.now() - started };
+
+  if (ending instanceof CheckSkip && failures.length === 0) return { ...common, status: 'skipped', message: ending.message };
+  if (failures.length > 0) return { ...common, status: 'failed', message: explainFailure(failures[0]!) };
+  if (ending !== undefined && !(ending instanceof CheckSkip)) {
+    const err = ending as Error;
+    const context = last ? `\n  last exchange: ${describeExchange(last)}` : '';
+    return { ...common, status: 'error', message: `the runner broke: ${err.stack ?? String(err)}${context}` };
+  }
+  return { ...common, status: 'passed', message: '' };
+}

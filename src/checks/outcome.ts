@@ -1,0 +1,30 @@
+import type { Exchange } from '../client/exchange.js';
+import type { CheckLevel } from '../generated/schemas.js';
+import { RULES, type RuleId } from '../protocol/rules.js';
+
+/** A broken rule, found while a check runs. */
+export interface Finding {
+  readonly rule: RuleId;
+  readonly level: CheckLevel;
+  readonly message: string;
+  readonly exchange?: Exchange;
+}
+
+/** Thrown to end a check because the Hive broke a rule. */
+export class CheckFailure extends Error {
+  constructor(readonly finding: Finding) {
+    super(`[${finding.rule}] ${finding.message}`);
+  }
+}
+
+/** Thrown to end a check the arrangement cannot perform; the reason is reported. */
+export class CheckSkip extends Error {}
+
+/**
+ * The level a finding counts at: a SHOULD check only ever warns; otherwise the
+ * rule's own level decides, so an F rule broken inside any check is bannable.
+ */
+export function findingLevel(rule: RuleId, checkLevel: CheckLevel): CheckLevel {
+  if (checkLevel === 'SHOULD') return 'SHOULD';
+  return RULES.get(rule)?.level ?? checkLevel;
+}

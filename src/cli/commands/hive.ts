@@ -1,0 +1,34 @@
+import type { CommandModule } from 'yargs';
+import { createHive } from '../../hive/index.js';
+
+interface HiveArgs {
+  domain: string;
+  port: number;
+  host: string;
+  resolve?: string;
+  'session-idle-ms'?: number;
+}
+
+export const hiveCommand: CommandModule<object, HiveArgs> = {
+  command: 'hive',
+  describe: 'Start the reference Hive (conformant to every rule of the profile)',
+  builder: (y) =>
+    y
+      .option('domain', { type: 'string', default: 'hive.pame.test', describe: 'the domain this Hive serves' })
+      .option('port', { type: 'number', default: 8080, describe: 'port to listen on; 0 picks a free one' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
+      .option('resolve', { type: 'string', describe: 'domain map DOMAIN=URL,… (T2); default from PAME_RESOLVE' })
+      .option('session-idle-ms', { type: 'number', describe: 'idle session expiry (default 30 minutes)' }) as never,
+  handler: async (args) => {
+    const hive = createHive({
+      domain: args.domain,
+      resolve: args.resolve ?? process.env.PAME_RESOLVE ?? '',
+      ...(args['session-idle-ms'] ? { sessionIdleMs: args['session-idle-ms'] } : {}),
+    });
+    const { url } = await hive.listen(args.port, args.host);
+    process.stdout.write(`listening ${url}\n`);
+    const stop = () => void hive.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  },
+};

@@ -1,0 +1,127 @@
+import type { CommandModule } from 'yargs';
+import { ALL_CHECKS, selectedChecks } from '../../../suites/catalog.js';
+import { writeReports, REPORTERS } from '../../reports/index.js';
+import { progressLine, renderSummary } from '../../reports/console.js';
+import { DEFAULT_RUN_OPTIONS as D, parseAccount, type RunOptions } from '../../runner/options.js';
+import { RunAbort, runConformance } from '../../runner/run.js';
+import { EXIT } from '../../runner/verdict.js';
+
+interface RunArgs {
+  hive?: string;
+  domain?: string;
+  'report-dir': string;
+  only: string[];
+  skip: string[];
+  strict: boolean;
+  'timeout-ms': number;
+  'check-timeout-ms': number;
+  'max-duration': number;
+  'max-reply-bytes': number;
+  user: string[];
+  seed?: number;
+  'fuzz-runs': number;
+  concurrency: number;
+  rate?: number;
+  insecure: boolean;
+  'peer-host': string;
+  'peer-port': number;
+  'peer-public-url'?: string;
+  'session-idle-ms'?: number;
+  waivers?: string;
+  policy?: string;
+  'signing-key'?: string;
+  reporter: string[];
+  quiet: boolean;
+  'dry-run': boolean;
+}
+
+export function toRunOptions(args: RunArgs): RunOptions {
+  return {
+    ...(args.hive ? { hive: args.hive } : {}),
+    ...(args.domain ? { domain: args.domain } : {}),
+    reportDir: args['report-dir'],
+    only: args.only,
+    skip: args.skip,
+    strict: args.strict,
+    timeoutMs: args['timeout-ms'],
+    checkTimeoutMs: args['check-timeout-ms'],
+    maxDurationMs: args['max-duration'],
+    maxReplyBytes: args['max-reply-bytes'],
+    users: args.user.map(parseAccount),
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
+    fuzzRuns: args['fuzz-runs'],
+    concurrency: args.concurrency,
+    ...(args.rate ? { rate: args.rate } : {}),
+    insecure: args.insecure,
+    peerHost: args['peer-host'],
+    peerPort: args['peer-port'],
+    ...(args['peer-public-url'] ? { peerPublicUrl: args['peer-public-url'] } : {}),
+    ...(args['session-idle-ms'] ? { sessionIdleMs: args['session-idle-ms'] } : {}),
+    ...(args.waivers ? { waivers: args.waivers } : {}),
+    ...(args.policy ? { policy: args.policy } : {}),
+    ...(args['signing-key'] ? { signingKey: args['signing-key'] } : {}),
+    reporters: args.reporter,
+    quiet: args.quiet,
+  };
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Certify a Hive: run every conformance check and print the verdict (exit 0 conformant, 1 nonconformant, 2 bannable, 3 not carried out)',
+  builder: (y) =>
+    y
+      .config('config', 'a JSON file of options; flags override it')
+      .option('hive', { type: 'string', describe: 'base URL of the Hive under test; without it the embedded reference Hive runs' })
+      .option('domain', { type: 'string', describe: "the Hive's domain, when Epost_ping does not tell it" })
+      .option('report-dir', { type: 'string', default: D.reportDir })
+      .option('only', { type: 'string', array: true, default: [], describe: 'run only these check ids or prefixes' })
+      .option('skip', { type: 'string', array: true, default: [], describe: 'leave out these check ids or prefixes' })
+      .option('strict', { type: 'boolean', default: D.strict, describe: 'warnings (SHOULD failures) fail the run too' })
+      .option('timeout-ms', { type: 'number', default: D.timeoutMs, describe: 'deadline of one request' })
+      .option('check-timeout-ms', { type: 'number', default: D.checkTimeoutMs, describe: 'deadline of one check' })
+      .option('max-duration', { type: 'number', default: D.maxDurationMs, describe: 'deadline of the whole run, in ms' })
+      .option('max-reply-bytes', { type: 'number', default: D.maxReplyBytes })
+      .option('user', { type: 'string', array: true, default: [], describe: 'NAME:PASS account for a Hive with closed registration' })
+      .option('seed', { type: 'number', describe: 'fuzzing seed, to replay a run' })
+      .option('fuzz-runs', { type: 'number', default: D.fuzzRuns, describe: 'fuzzing budget per property; 0 turns fuzzing off' })
+      .option('concurrency', { type: 'number', default: D.concurrency, describe: 'requests in flight at most (per worker)' })
+      .option('rate', { type: 'number', describe: 'requests per second at most (per worker)' })
+      .option('insecure', { type: 'boolean', default: D.insecure, describe: 'accept any TLS certificate (shown in the report)' })
+      .option('peer-host', { type: 'string', default: D.peerHost, describe: 'address the peer server binds' })
+      .option('peer-port', { type: 'number', default: D.peerPort, describe: 'port of the peer server; 0 picks a free one' })
+      .option('peer-public-url', { type: 'string', describe: 'URL at which the Hive reaches the peer server' })
+      .option('session-idle-ms', { type: 'number', describe: "the Hive's idle session expiry, when short enough to observe" })
+      .option('waivers', { type: 'string', describe: 'JSON waiver file for known failures' })
+      .option('policy', { type: 'string', describe: 'JSON ban policy file' })
+      .option('signing-key', { type: 'string', describe: 'Ed25519 private key (PEM) to sign the certificate' })
+      .option('reporter', { type: 'string', array: true, default: [...D.reporters], choices: [...REPORTERS], describe: 'outputs to write' })
+      .option('quiet', { type: 'boolean', default: D.quiet, describe: 'print only the verdict' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'list the checks that would run, like `pame list`' }) as never,
+  handler: async (args) => {
+    const options = toRunOptions(args);
+    if (args['dry-run']) {
+      for (const check of selectedChecks(ALL_CHECKS, options)) process.stdout.write(`${check.id}  ${check.level.padEnd(6)} ${check.rules.join(',').padEnd(12)} ${check.title}\n`);
+      return;
+    }
+    const style = { color: process.stdout.isTTY === true && !process.env.NO_COLOR };
+    const print = (text: string) => void (options.quiet ? undefined : process.stdout.write(text + '\n'));
+    try {
+      const outcome = await runConformance(options, {
+        onStart: (info) => {
+          print(`pame-conformance: ${info.total} checks against ${info.target}${info.embedded ? ' (embedded reference Hive)' : ''}, seed ${info.seed}`);
+          if (!info.embedded) print(`peer map for the Hive under test: ${info.peerMap}`);
+        },
+        onProgress: (progress) => print(progressLine(progress, style)),
+      });
+      if (options.reporters.includes('console')) print(renderSummary(outcome.report, style, outcome));
+      const written = await writeReports(outcome, options);
+      print(`reports: ${written.join(', ')}`);
+      if (options.quiet) process.stdout.write(`verdict: ${outcome.report.verdict}\n`);
+      process.exitCode = outcome.exitCode;
+    } catch (error) {
+      if (!(error instanceof RunAbort)) throw error;
+      process.stderr.write(`pame run: ${error.message}\n`);
+      process.exitCode = EXIT.NOT_CARRIED_OUT;
+    }
+  },
+};

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { packageVersion } from '../paths.js';
+import { hiveCommand } from './commands/hive.js';
+import { listCommand } from './commands/list.js';
+import { mapCommand } from './commands/map.js';
+import { runCommand } from './commands/run.js';
+
+await yargs(hideBin(process.argv))
+  .scriptName('pame')
+  .usage('$0 <command> [options]\n\nConformance suite and reference validator for PAME 0.2.1 Hives.')
+  .command(runCommand)
+  .command(listCommand)
+  .command(hiveCommand)
+  .command(mapCommand)
+  .demandCommand(1, 'name a command; `pame run` certifies a Hive')
+  .strict()
+  .version(packageVersion)
+  .help()
+  .wrap(Math.min(110, process.stdout.columns || 100))
+  .fail((message, error, y) => {
+    if (error) throw error;
+    process.stderr.write(`${y.help().toString()}\n\n${message}\n`);
+    process.exit(3);
+  })
+  .parseAsync();

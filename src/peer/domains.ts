@@ -1,0 +1,24 @@
+import type { PeerSettings } from '../checks/environment.js';
+
+/** The peer Hives the runner plays, each on a path of the one peer listener (§10: domains under pame.test). */
+export const PEER_HIVES = [
+  { name: 'alpha', domain: 'alpha.pame.test' },
+  { name: 'beta', domain: 'beta.pame.test' },
+  { name: 'gamma', domain: 'gamma.pame.test' },
+] as const;
+export type PeerName = (typeof PEER_HIVES)[number]['name'];
+
+export const DEFAULT_PEER_HOST = '127.0.0.1';
+export const DEFAULT_PEER_PORT = 47100;
+
+/** The URL the Hive under test reaches the peer listener at, ending in '/'. */
+export function peerBaseUrl(peer: PeerSettings): string {
+  const url = peer.publicUrl ?? `http://${peer.host.includes(':') ? `[${peer.host}]` : peer.host}:${peer.port}/`;
+  return url.endsWith('/') ? url : url + '/';
+}
+
+/** The domain map the Hive under test needs, in the --resolve form the reference Hive takes (T2). */
+export function peerMap(peer: PeerSettings): string {
+  const base = peerBaseUrl(peer);
+  return PEER_HIVES.map(({ name, domain }) => `${domain}=${base}${name}/`).join(',');
+}

@@ -1,0 +1,39 @@
+import type { Reporter, TestCase } from 'vitest/node';
+import type { CheckResult } from '../generated/schemas.js';
+
+export interface Progress {
+  readonly done: number;
+  readonly total: number;
+  readonly last: CheckResult;
+}
+
+/**
+ * A vitest reporter that only collects: each test's check result arrives in its
+ * meta. Formatting is the reporters' job (src/reports), never the runner's.
+ */
+export class ResultCollector implements Reporter {
+  readonly results = new Map<string, CheckResult>();
+  readonly harnessErrors: string[] = [];
+
+  constructor(
+    private readonly total: number,
+    private readonly onProgress?: (progress: Progress) => void,
+  ) {}
+
+  onTestCaseResult(testCase: TestCase): void {
+    const result = testCase.meta().pame ?? this.fromVitest(testCase);
+    this.results.set(result.id, result);
+    this.onProgress?.({ done: this.results.size, total: this.total, last: result });
+  }
+
+  onTestRunEnd(_modules: unknown, unhandledErrors: ReadonlyArray<{ message?: string; stack?: string }>): void {
+    for (const error of unhandledErrors) this.harnessErrors.push(error.stack ?? error.message ?? String(error));
+  }
+
+  /** A test that ended without a check result (vitest timed it out or the file failed to load). */
+  private fromVitest(testCase: TestCase): CheckResult {
+    const id = testCase.name.split(' ')[0] ?? testCase.name;
+    const errors = testCase.result().errors?.map((e) => e.message).join('\n') ?? 'no result';
+    return { id, title: testCase.name.slice(id.length + 1), code: '*', rules: [], level: 'MUST', status: 'error', message: `the runner broke: ${errors}`, failures: [], durationMs: testCase.diagnostic()?.duration ?? 0 };
+  }
+}

@@ -1,0 +1,61 @@
+import type { Account } from '../checks/environment.js';
+import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS } from '../client/client.js';
+import { DEFAULT_PEER_HOST, DEFAULT_PEER_PORT } from '../peer/domains.js';
+
+/** Everything `pame run` can be told, resolved: defaults, then a config file, then flags. */
+export interface RunOptions {
+  /** The Hive's base URL; absent: the embedded reference Hive. */
+  readonly hive?: string;
+  readonly domain?: string;
+  readonly reportDir: string;
+  readonly only: readonly string[];
+  readonly skip: readonly string[];
+  /** Warnings fail the run too. */
+  readonly strict: boolean;
+  readonly timeoutMs: number;
+  readonly checkTimeoutMs: number;
+  /** Deadline for the whole run. */
+  readonly maxDurationMs: number;
+  readonly maxReplyBytes: number;
+  readonly users: readonly Account[];
+  readonly seed?: number;
+  readonly fuzzRuns: number;
+  readonly concurrency: number;
+  readonly rate?: number;
+  readonly insecure: boolean;
+  readonly peerHost: string;
+  readonly peerPort: number;
+  readonly peerPublicUrl?: string;
+  readonly sessionIdleMs?: number;
+  readonly waivers?: string;
+  readonly policy?: string;
+  readonly signingKey?: string;
+  readonly reporters: readonly string[];
+  readonly quiet: boolean;
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  reportDir: 'reports',
+  only: [],
+  skip: [],
+  strict: false,
+  timeoutMs: DEFAULT_TIMEOUT_MS,
+  checkTimeoutMs: 60_000,
+  maxDurationMs: 600_000,
+  maxReplyBytes: DEFAULT_MAX_REPLY_BYTES,
+  users: [],
+  fuzzRuns: 100,
+  concurrency: 16,
+  insecure: false,
+  peerHost: DEFAULT_PEER_HOST,
+  peerPort: DEFAULT_PEER_PORT,
+  reporters: ['console', 'json', 'junit', 'summary'],
+  quiet: false,
+};
+
+/** Reads --user NAME:PASS. */
+export function parseAccount(text: string): Account {
+  const at = text.indexOf(':');
+  if (at <= 0 || at === text.length - 1) throw new Error(`--user takes NAME:PASS, not ${JSON.stringify(text)}`);
+  return { name: text.slice(0, at), pass: text.slice(at + 1) };
+}

@@ -1,0 +1,180 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startVitest } from 'vitest/node';
+import type { CheckSettings, PeerSettings } from '../checks/environment.js';
+import { HiveClient } from '../client/client.js';
+import type { CheckResult, RunReport } from '../generated/schemas.js';
+import { createHive } from '../hive/index.js';
+import { peerMap } from '../peer/domains.js';
+import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
+import { ALL_CHECKS, SUITES, selectedChecks } from '../../suites/catalog.js';
+import { ResultCollector, type Progress } from './collector.js';
+import type { RunOptions } from './options.js';
+import { countStatuses, exitCodeOf, ruleResults, verdictOf, EXIT } from './verdict.js';
+import { applyWaivers, loadWaivers } from './waivers.js';
+
+/** The run could not be carried out (unreachable target, bad arguments): exit 3. */
+export class RunAbort extends Error {}
+
+export interface RunHooks {
+  onStart?(info: { target: string; embedded: boolean; peerMap: string; total: number; seed: number }): void;
+  onProgress?(progress: Progress): void;
+}
+
+export interface RunOutcome {
+  readonly report: RunReport;
+  readonly exitCode: number;
+  readonly stale: readonly string[];
+  readonly expired: readonly string[];
+  readonly harnessErrors: readonly string[];
+}
+
+export const EMBEDDED_DOMAIN = 'hive.pame.test';
+
+export async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isLoopback(url: URL): boolean {
+  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
+}
+
+/** Which rules each declared check covers. */
+export function coverageMap(): Map<string, string[]> {
+  const coverage = new Map<string, string[]>();
+  for (const check of ALL_CHECKS) for (const rule of check.rules) coverage.set(rule, [...(coverage.get(rule) ?? []), check.id]);
+  return coverage;
+}
+
+/** Throws RunAbort when nothing answers at the target at all. */
+async function probeReachable(target: string, options: RunOptions): Promise<void> {
+  const client = new HiveClient(target, { timeoutMs: options.timeoutMs, insecure: options.insecure, maxReplyBytes: options.maxReplyBytes });
+  try {
+    const ping = await client.call('Epost_ping', { iam: 'pamet-probe' });
+    if (ping.failure?.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(ping.failure.message)) {
+      throw new RunAbort(`the Hive at ${target} cannot be reached: ${ping.failure.message}`);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Runs the conformance suites through vitest against one Hive (or the embedded
+ * reference Hive) and returns the report and exit code. Output is left to reporters.
+ */
+export async function runConformance(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const started = Date.now();
+  const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
+  const peerPort = options.peerPort === 0 ? await freePort(options.peerHost) : options.peerPort;
+  const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
+  const map = peerMap(peer);
+  const waivers = options.waivers ? await loadWaivers(options.waivers) : [];
+
+  const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map }) : undefined;
+  try {
+    const target = embedded ? (await embedded.listen(0, '127.0.0.1')).url : new URL(options.hive!).toString();
+    const targetUrl = new URL(target);
+    if (targetUrl.protocol !== 'http:' && targetUrl.protocol !== 'https:') throw new RunAbort(`--hive must be an http or https URL, not ${target}`);
+    await probeReachable(target, options);
+
+    const settings: CheckSettings = {
+      target,
+      ...(options.domain ? { domain: options.domain } : embedded ? { domain: EMBEDDED_DOMAIN } : {}),
+      timeoutMs: options.timeoutMs,
+      maxReplyBytes: options.maxReplyBytes,
+      concurrency: options.concurrency,
+      ...(options.rate ? { rate: options.rate } : {}),
+      insecure: options.insecure,
+      checkTimeoutMs: options.checkTimeoutMs,
+      userPrefix: `pamet-${randomBytes(3).toString('hex')}-`,
+      accounts: options.users,
+      ...(isLoopback(targetUrl) ? { secondSourceAddress: '127.0.0.2' } : {}),
+      ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}),
+      only: options.only,
+      skip: options.skip,
+      seed,
+      fuzzRuns: options.fuzzRuns,
+      peer,
+    };
+    const suites = SUITES.filter((suite) => selectedChecks(suite.checks, settings).length > 0);
+    const selected = suites.flatMap((suite) => selectedChecks(suite.checks, settings));
+    hooks.onStart?.({ target, embedded: embedded !== undefined, peerMap: map, total: selected.length, seed });
+
+    const collector = new ResultCollector(selected.length, hooks.onProgress);
+    const extension = runsCompiled ? 'js' : 'ts';
+    let timedOut = false;
+    if (suites.length > 0) {
+      const vitest = await startVitest(
+        'test',
+        [],
+        {
+          root: suitesDir,
+          config: false,
+          include: suites.map((suite) => `${suite.name}.test.${extension}`),
+          exclude: [],
+          watch: false,
+          reporters: [collector],
+          provide: { pameSettings: settings },
+          maxConcurrency: options.concurrency,
+          passWithNoTests: true,
+        },
+        { cacheDir: join(tmpdir(), 'pame-conformance-vite'), logLevel: 'silent' },
+      );
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        void vitest.cancelCurrentRun('keyboard-input');
+      }, Math.max(0, options.maxDurationMs - (Date.now() - started)));
+      await vitest.close();
+      clearTimeout(deadline);
+    }
+
+    const results: CheckResult[] = selected.map(
+      (check) =>
+        collector.results.get(check.id) ?? {
+          id: check.id, title: check.title, code: check.code, rules: [...check.rules], level: check.level, status: 'error',
+          message: timedOut ? `not run: the run hit its --max-duration of ${options.maxDurationMs} ms` : 'not run: the suite did not report this check',
+          failures: [], durationMs: 0,
+        },
+    );
+    const waived = applyWaivers(results, waivers, new Set(ALL_CHECKS.map((c) => c.id)));
+    const verdict = verdictOf(waived.results);
+    const counts = countStatuses(waived.results);
+    const notes = [
+      ...(timedOut ? [`the run hit its deadline (--max-duration ${options.maxDurationMs} ms)`] : []),
+      ...collector.harnessErrors.map((e) => `harness error: ${e.split('\n')[0]}`),
+    ];
+    const report: RunReport = {
+      profile: '0.2.1',
+      suiteVersion: packageVersion,
+      target,
+      embedded: embedded !== undefined,
+      insecure: options.insecure,
+      verdict,
+      complete: counts.error === 0 && !timedOut && collector.harnessErrors.length === 0,
+      notes,
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      seed,
+      peerMap: map,
+      counts,
+      checks: waived.results,
+      rules: ruleResults(waived.results, coverageMap()),
+    };
+    let exitCode = exitCodeOf(verdict, options.strict);
+    if (exitCode === EXIT.OK && waived.expired.length > 0) exitCode = EXIT.NONCONFORMANT;
+    if (exitCode === EXIT.OK && !report.complete) exitCode = EXIT.NOT_CARRIED_OUT;
+    return { report, exitCode, stale: waived.stale, expired: waived.expired, harnessErrors: collector.harnessErrors };
+  } finally {
+    await embedded?.close();
+  }
+}

@@ -1,0 +1,22 @@
+// The suites of the conformance run and the checks each holds. `pame list`, the
+// runner and the project's meta-tests read this; the *.test.ts files bind it to vitest.
+import { selects, type Check } from '../src/checks/check.js';
+import type { CheckSettings } from '../src/checks/environment.js';
+import { pingChecks } from './ping.js';
+
+export interface Suite {
+  /** The file stem: suites/<name>.test.ts binds it. */
+  readonly name: string;
+  readonly title: string;
+  readonly checks: readonly Check[];
+}
+
+export const SUITES: readonly Suite[] = [
+  { name: 'ping', title: 'Epost_ping', checks: pingChecks },
+];
+
+export const ALL_CHECKS: readonly Check[] = SUITES.flatMap((suite) => suite.checks);
+
+export function selectedChecks(checks: readonly Check[], settings: Pick<CheckSettings, 'only' | 'skip'>): Check[] {
+  return checks.filter((check) => (settings.only.length === 0 || selects(settings.only, check.id)) && !selects(settings.skip, check.id));
+}

@@ -1,0 +1,39 @@
+// Binds framework-free checks to vitest: one test per check, run concurrently.
+// The check's result travels to the runner's reporter in the test's meta.
+import { afterAll, describe, inject, it } from 'vitest';
+import { createEnvironment, type CheckEnvironment, type CheckSettings } from '../src/checks/environment.js';
+import { executeCheck } from '../src/checks/execute.js';
+import type { CheckResult } from '../src/generated/schemas.js';
+import { SUITES, selectedChecks } from './catalog.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pameSettings: CheckSettings;
+  }
+  export interface TaskMeta {
+    pame?: CheckResult;
+  }
+}
+
+let environment: Promise<CheckEnvironment> | undefined;
+
+/** Registers the selected checks of one suite of the catalog as vitest tests. */
+export function registerSuite(name: string): void {
+  const suite = SUITES.find((s) => s.name === name);
+  if (!suite) throw new Error(`no suite ${name} in suites/catalog.ts`);
+  const settings = inject('pameSettings');
+  const checks = selectedChecks(suite.checks, settings);
+  afterAll(async () => (await environment)?.client.close());
+  describe.concurrent(suite.title, () => {
+    for (const check of checks) {
+      const timeout = (check.timeoutMs ?? settings.checkTimeoutMs) + 5_000;
+      it(`${check.id} ${check.title}`, { timeout }, async ({ task, skip }) => {
+        environment ??= createEnvironment(settings);
+        const result = await executeCheck(check, await environment);
+        task.meta.pame = result;
+        if (result.status === 'skipped') skip(result.message);
+        if (result.status === 'failed' || result.status === 'error') throw new Error(result.message);
+      });
+    }
+  });
+}
