@@ -119,7 +119,8 @@ export class HiveClient {
     let agent = this.agents.get(key);
     if (!agent) {
       agent = new Agent({
-        connect: { ...(localAddress ? { localAddress } : {}), rejectUnauthorized: !this.options.insecure, timeout: this.timeoutMs },
+        ...(localAddress ? { localAddress } : {}),
+        connect: { rejectUnauthorized: !this.options.insecure, timeout: this.timeoutMs },
         keepAliveTimeout: 4_000,
         connections: 64,
       });

@@ -21,6 +21,13 @@ function baseUrlOf(text: string, domain: string): string {
   return url.href;
 }
 
+function addEntry(map: Map<string, string>, writtenDomain: string, writtenUrl: string): void {
+  const domain = normalizeDomain(writtenDomain.trim());
+  if (!domain) throw new Error(`domain map: '${writtenDomain}' is not a domain name`);
+  if (map.has(domain)) throw new Error(`domain map: ${domain} is mapped twice`);
+  map.set(domain, baseUrlOf(writtenUrl.trim(), domain));
+}
+
 /**
  * Reads a domain map written `d1=url1,d2=url2` (the form of `--resolve` and
  * PAME_RESOLVE): `alpha.pame.test=http://127.0.0.1:47100/alpha/`. Throws an
@@ -31,19 +38,16 @@ export function parseDomainMap(text: string): DomainMap {
   for (const entry of text.split(',').map((item) => item.trim()).filter(Boolean)) {
     const eq = entry.indexOf('=');
     if (eq < 0) throw new Error(`domain map: '${entry}' is not domain=url`);
-    const written = entry.slice(0, eq).trim();
-    const domain = normalizeDomain(written);
-    if (!domain) throw new Error(`domain map: '${written}' is not a domain name`);
-    if (map.has(domain)) throw new Error(`domain map: ${domain} is mapped twice`);
-    map.set(domain, baseUrlOf(entry.slice(eq + 1).trim(), domain));
+    addEntry(map, entry.slice(0, eq), entry.slice(eq + 1));
   }
   return map;
 }
 
 /** Accepts a map or a plain object and checks every entry as parseDomainMap does. */
-export function toDomainMap(map: DomainMap | Readonly<Record<string, string>> = {}): DomainMap {
-  const entries = map instanceof Map ? [...map.entries()] : Object.entries(map);
-  return parseDomainMap(entries.map(([domain, url]) => `${domain}=${url}`).join(','));
+export function toDomainMap(given: DomainMap | Readonly<Record<string, string>> = {}): DomainMap {
+  const map = new Map<string, string>();
+  for (const [domain, url] of given instanceof Map ? given.entries() : Object.entries(given)) addEntry(map, domain, url);
+  return map;
 }
 
 /** The base URL of a domain: the mapped one, else https://epost.<domain>/ (T2). */

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { CODES, isRequestCode, type RequestCode } from '../protocol/codes.js';
+import { parseAddress } from '../protocol/address.js';
 import { containsHtml } from '../protocol/content.js';
 import { isReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
@@ -76,7 +77,8 @@ function violationsFrom(errors: readonly ErrorObject[] | null | undefined, data:
   return (errors ?? [])
     .filter((e) => !WRAPPER_KEYWORDS.has(e.keyword) && !(e.keyword === 'format' && e.params.format?.toString().startsWith('ipv')))
     .map((e) => {
-      const inMessage = /^\/(msg|msgs\/\d+)(\/|$)/.test(e.instancePath) && e.instancePath !== '/msg' || /^\/msgs\/\d+$/.test(e.instancePath);
+      // Only Epost_msg_fetch's msg and Epost_conv_*'s msgs hold Messages (G1); Epost_msg_send's msg is an id.
+      const inMessage = (ownRule === 'Q11' && /^\/msg(\/|$)/.test(e.instancePath)) || /^\/msgs\/\d+(\/|$)/.test(e.instancePath);
       const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
       return { rule: ruleForError(e, data, ownRule, inMessage), path: e.instancePath, message: `${e.message ?? e.keyword}${extra}` };
     });
@@ -110,6 +112,8 @@ export function validateRequest(code: string, parts: unknown): ValidationResult 
       else if (v.path === '' && /'(iam|w)'/.test(v.message)) violations.push({ ...v, rule: 'E1' });
       else if (v.path === '/start' || v.path === '/limit') violations.push({ ...v, rule: 'E4' });
       else if (v.path === '/w') violations.push({ ...v, rule: 'E1' });
+      // A well-formed user address where a Hive-to-Hive code wants psychocat is the code's own rule (Q10, Q11).
+      else if (v.path === '/iam' && parseAddress((parts as { iam?: unknown }).iam, 'x') !== null) violations.push({ ...v, rule: spec.rule });
       else violations.push(v);
     }
   }

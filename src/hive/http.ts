@@ -1,0 +1,140 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESP } from '../protocol/reply-codes.js';
+import type { ReplyBody, Parts } from './context.js';
+import { parseRequestJson } from './json-text.js';
+
+/** The only path that is part of the protocol (T1, T12). */
+export const BASE_PATH = '/';
+
+/** What the HTTP layer makes of a request before the protocol looks at it. */
+export type DecodedRequest =
+  /** A GET or POST at the base path whose parts decoded (T4). */
+  | { readonly parts: Parts; readonly bodyRead: boolean }
+  /** Answered by the HTTP layer itself: the parts could not be decoded, or it is no protocol request. */
+  | { readonly reply: ReplyBody; readonly status: number; readonly bodyRead: boolean };
+
+/** A reply as it is about to be written; the `reply` tamper seam may rewrite it. */
+export interface OutgoingReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: ReplyBody;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BAD_REQUEST = (status: number, bodyRead: boolean): DecodedRequest => ({ reply: { resp: RESP.BAD_REQUEST }, status, bodyRead });
+
+/** decodeURIComponent that also reads '+' as a space (HTML form encoding) and gives undefined for bad %-escapes or bytes that are not UTF-8. */
+function decodeQueryComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** GET: every part a query parameter holding JSON text; a part given twice or not JSON makes the request bad (T4). */
+function partsFromQuery(query: string): Parts | undefined {
+  const parts = new Map<string, unknown>();
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeQueryComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? undefined : decodeQueryComponent(pair.slice(eq + 1));
+    if (name === undefined || value === undefined || parts.has(name)) return undefined;
+    const parsed = parseRequestJson(value);
+    if (!parsed) return undefined;
+    parts.set(name, parsed.value);
+  }
+  // fromEntries defines own properties, so a part named __proto__ stays a plain part.
+  return Object.fromEntries(parts);
+}
+
+/** POST: the body is one JSON object in UTF-8, whatever Content-Type says (T4). */
+function partsFromBody(body: Buffer): Parts | undefined {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = parseRequestJson(text);
+  const value = parsed?.value;
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Parts) : undefined;
+}
+
+/**
+ * Reads the body up to `limit` bytes. Undefined when it is larger (the rest
+ * is never read: a declared Content-Length over the limit is refused before
+ * reading anything) or the client went away before the end.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (body: Buffer | undefined): void => {
+      req.off('data', onData).off('end', onEnd).off('close', onClose);
+      req.pause();
+      resolve(body);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) finish(undefined);
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => finish(Buffer.concat(chunks));
+    const onClose = (): void => finish(undefined);
+    req.on('data', onData).on('end', onEnd).on('close', onClose);
+  });
+}
+
+/** True when the request carries a body on the wire. */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * Turns an HTTP request into request parts, or into the reply the HTTP layer
+ * gives by itself: 404 with -1.1 off the base path, -1.1 for methods other
+ * than GET and POST (T3), for parts that do not decode (T4) and for bodies
+ * over `maxBodyBytes` (T11).
+ */
+export async function decodeRequest(req: IncomingMessage, maxBodyBytes: number): Promise<DecodedRequest> {
+  const target = req.url ?? '';
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  if (path !== BASE_PATH) return BAD_REQUEST(404, !hasBody(req));
+  if (req.method === 'GET') {
+    const parts = partsFromQuery(q < 0 ? '' : target.slice(q + 1));
+    return parts ? { parts, bodyRead: !hasBody(req) } : BAD_REQUEST(200, !hasBody(req));
+  }
+  if (req.method !== 'POST') return BAD_REQUEST(200, !hasBody(req));
+  const body = await readBody(req, maxBodyBytes);
+  const parts = body && partsFromBody(body);
+  return parts ? { parts, bodyRead: true } : BAD_REQUEST(200, body !== undefined);
+}
+
+/** The reply every request gets, before the `reply` seam: JSON, status 200 unless the HTTP layer chose another (T6, T7), never a cookie (T8). */
+export function outgoing(body: ReplyBody, status = 200): OutgoingReply {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body,
+  };
+}
+
+/**
+ * Writes a reply. When the request body was not read to its end, the
+ * connection is closed after the reply rather than reading what is left.
+ */
+export function writeReply(res: ServerResponse, reply: OutgoingReply, bodyRead: boolean): void {
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    'content-length': String(Buffer.byteLength(text)),
+    ...(bodyRead ? {} : { connection: 'close' }),
+  });
+  // Node leaves the body out by itself when the request was HEAD.
+  res.end(text);
+}
