@@ -3,6 +3,10 @@
 import { selects, type Check } from '../src/checks/check.js';
 import type { CheckSettings } from '../src/checks/environment.js';
 import { pingChecks } from './ping.js';
+import { countersignChecks } from './countersign.js';
+import { privacyChecks } from './privacy.js';
+import { wireChecks } from './wire.js';
+import { envelopeChecks } from './envelope.js';
 
 export interface Suite {
   /** The file stem: suites/<name>.test.ts binds it. */
@@ -13,6 +17,10 @@ export interface Suite {
 
 export const SUITES: readonly Suite[] = [
   { name: 'ping', title: 'Epost_ping', checks: pingChecks },
+  { name: 'countersign', title: 'Countersign: Hive to Hive (C1–C6, Q10, Q11)', checks: countersignChecks },
+  { name: 'privacy', title: 'Privacy: the forbidden things (F1–F5)', checks: privacyChecks },
+  { name: 'wire', title: 'Transport (T1–T11)', checks: wireChecks },
+  { name: 'envelope', title: 'Envelope and addresses (E1–E4, A1–A3)', checks: envelopeChecks },
 ];
 
 export const ALL_CHECKS: readonly Check[] = SUITES.flatMap((suite) => suite.checks);

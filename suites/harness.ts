@@ -23,7 +23,7 @@ export function registerSuite(name: string): void {
   if (!suite) throw new Error(`no suite ${name} in suites/catalog.ts`);
   const settings = inject('pameSettings');
   const checks = selectedChecks(suite.checks, settings);
-  afterAll(async () => (await environment)?.client.close());
+  afterAll(async () => (await environment)?.close());
   describe.concurrent(suite.title, () => {
     for (const check of checks) {
       const timeout = (check.timeoutMs ?? settings.checkTimeoutMs) + 5_000;

@@ -1,5 +1,6 @@
 import { HiveClient } from '../client/client.js';
 import { respOf } from '../client/exchange.js';
+import { PeerServer } from '../peer/server.js';
 
 /** A user account the runner may use: registered by a check, or given with --user. */
 export interface Account {
@@ -53,6 +54,13 @@ export interface CheckEnvironment {
   readonly client: HiveClient;
   /** The Hive's domain, or undefined when it could not be learned. */
   readonly domain: string | undefined;
+  /**
+   * The runner's peer server, started on first use: only the worker that runs
+   * the countersign checks binds the peer port. Rejects when settings.peer is absent.
+   */
+  peer(): Promise<PeerServer>;
+  /** Releases what the environment holds: the client's connections and the peer server. */
+  close(): Promise<void>;
 }
 
 export async function createEnvironment(settings: CheckSettings): Promise<CheckEnvironment> {
@@ -69,5 +77,20 @@ export async function createEnvironment(settings: CheckSettings): Promise<CheckE
     const hive = respOf(ping) === 1 ? (ping.reply?.json as { hive?: unknown }).hive : undefined;
     domain = typeof hive === 'string' && hive.length > 0 ? hive.toLowerCase() : undefined;
   }
-  return { settings, client, domain };
+  let peer: Promise<PeerServer> | undefined;
+  const startPeer = (): Promise<PeerServer> => {
+    if (!settings.peer) return Promise.reject(new Error('no peer server in this run (settings.peer is absent)'));
+    const bounds = { timeoutMs: settings.timeoutMs, maxReplyBytes: settings.maxReplyBytes, insecure: settings.insecure };
+    return PeerServer.start({ peer: settings.peer, hiveUrl: settings.target, hiveDomain: domain, client: bounds });
+  };
+  return {
+    settings,
+    client,
+    domain,
+    peer: () => (peer ??= startPeer()),
+    close: async () => {
+      await client.close();
+      await (await peer?.catch(() => undefined))?.close();
+    },
+  };
 }

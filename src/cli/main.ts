@@ -6,6 +6,11 @@ import { hiveCommand } from './commands/hive.js';
 import { listCommand } from './commands/list.js';
 import { mapCommand } from './commands/map.js';
 import { runCommand } from './commands/run.js';
+import { reportCommand } from './commands/report.js';
+import { rulesCommand } from './commands/rules.js';
+import { verifyCertificateCommand } from './commands/verify-certificate.js';
+import { validateCommand } from './commands/validate.js';
+import { proxyCommand } from './commands/proxy.js';
 
 await yargs(hideBin(process.argv))
   .scriptName('pame')
@@ -14,6 +19,11 @@ await yargs(hideBin(process.argv))
   .command(listCommand)
   .command(hiveCommand)
   .command(mapCommand)
+  .command(rulesCommand)
+  .command(reportCommand)
+  .command(verifyCertificateCommand)
+  .command(validateCommand)
+  .command(proxyCommand)
   .demandCommand(1, 'name a command; `pame run` certifies a Hive')
   .strict()
   .version(packageVersion)

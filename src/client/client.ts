@@ -51,6 +51,31 @@ export function encodeQuery(parts: Readonly<Record<string, unknown>>): string {
     .join('&');
 }
 
+/**
+ * Replies nested deeper than this are not parsed. JSON.parse copes with any
+ * depth, but what reads the value after it (schema validation, the privacy
+ * scanner, structured clone, JSON.stringify) recurses and would overflow the
+ * stack; a protocol reply nests four levels at most.
+ */
+export const MAX_REPLY_DEPTH = 100;
+
+/** Whether JSON text opens more than `limit` arrays or objects inside one another (strings skipped). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 export function parseReplyBytes(bytes: Buffer): { json?: unknown; parseError?: string } {
   let text: string;
   try {
@@ -58,6 +83,7 @@ export function parseReplyBytes(bytes: Buffer): { json?: unknown; parseError?: s
   } catch {
     return { parseError: 'the reply is not valid UTF-8' };
   }
+  if (nestsDeeperThan(text, MAX_REPLY_DEPTH)) return { parseError: `the reply nests deeper than ${MAX_REPLY_DEPTH} levels; it was not parsed` };
   try {
     return { json: JSON.parse(text) as unknown };
   } catch (error) {
@@ -70,7 +96,7 @@ function classify(error: unknown): { kind: FailureKind; message: string } {
   const code = err.code ?? err.cause?.code ?? '';
   const message = err.cause?.message ?? err.message ?? String(error);
   if (err.name === 'AbortError' || err.name === 'TimeoutError' || /TIMEOUT/.test(code)) return { kind: 'timeout', message };
-  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) || /certificate/i.test(message)) return { kind: 'tls', message: `${code} ${message}`.trim() };
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) || /certificate/i.test(message)) return { kind: 'tls', message: `${code} ${message}`.trim() + ' (--insecure accepts any certificate, for test Hives only)' };
   return { kind: 'network', message: code ? `${code}: ${message}` : message };
 }
 
@@ -171,7 +197,8 @@ export class HiveClient {
         size += (chunk as Buffer).length;
         if (size > this.maxReplyBytes) {
           response.body.destroy();
-          return finish({ failure: { kind: 'too-large', message: `the reply is larger than ${this.maxReplyBytes} bytes; the rest was not read` } });
+          const start = (chunks[0] ?? (chunk as Buffer)).subarray(0, 80).toString('utf8');
+          return finish({ failure: { kind: 'too-large', message: `the reply is larger than ${this.maxReplyBytes} bytes; the rest was not read; it began ${JSON.stringify(start)}` } });
         }
         chunks.push(chunk as Buffer);
       }

@@ -1,5 +1,5 @@
 import type { Message } from '../generated/schemas.js';
-import { domainOf, parseAddress, systemAddress, type Address } from '../protocol/address.js';
+import { domainOf, parseAddress, systemAddress } from '../protocol/address.js';
 import { charCount } from '../protocol/content.js';
 import { RESP } from '../protocol/reply-codes.js';
 import { loneSurrogatePaths, validateMessage } from '../validator/index.js';
@@ -83,7 +83,7 @@ export function acceptRelayed(hive: Hive, relayingDomain: string, ticket: string
   if (hive.store.wasRelayed(relayingDomain, ticket)) return bare(RESP.OK);
   const refusal = recipientRefusal(hive, message.from, recipients);
   if (refusal !== undefined) return bare(refusal);
-  deliver(hive, contentOf(message), recipients.map((recipient: Address) => recipient.full));
+  deliver(hive, contentOf(message), recipients.map((recipient) => recipient.full));
   hive.store.markRelayed(relayingDomain, ticket);
   return bare(RESP.OK);
 }

@@ -43,8 +43,9 @@ export function parseDomainMap(text: string): DomainMap {
   return map;
 }
 
-/** Accepts a map or a plain object and checks every entry as parseDomainMap does. */
-export function toDomainMap(given: DomainMap | Readonly<Record<string, string>> = {}): DomainMap {
+/** A domain map in any of the forms HiveOptions.resolve takes, each entry checked as parseDomainMap does. */
+export function toDomainMap(given: string | DomainMap | Readonly<Record<string, string>> = {}): DomainMap {
+  if (typeof given === 'string') return parseDomainMap(given);
   const map = new Map<string, string>();
   for (const [domain, url] of given instanceof Map ? given.entries() : Object.entries(given)) addEntry(map, domain, url);
   return map;

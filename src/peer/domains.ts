@@ -1,4 +1,5 @@
 import type { PeerSettings } from '../checks/environment.js';
+import { systemAddress } from '../protocol/address.js';
 
 /** The peer Hives the runner plays, each on a path of the one peer listener (§10: domains under pame.test). */
 export const PEER_HIVES = [
@@ -11,14 +12,32 @@ export type PeerName = (typeof PEER_HIVES)[number]['name'];
 export const DEFAULT_PEER_HOST = '127.0.0.1';
 export const DEFAULT_PEER_PORT = 47100;
 
+export function peerDomain(name: PeerName): string {
+  return PEER_HIVES.find((peer) => peer.name === name)!.domain;
+}
+
+/** psychocat::<peer domain>: the identity a peer Hive's requests carry (A3). */
+export function peerSystemAddress(name: PeerName): string {
+  return systemAddress(peerDomain(name));
+}
+
+/** The peer Hive whose domain this is, if any. */
+export function peerOfDomain(domain: string): PeerName | undefined {
+  return PEER_HIVES.find((peer) => peer.domain === domain.toLowerCase())?.name;
+}
+
 /** The URL the Hive under test reaches the peer listener at, ending in '/'. */
 export function peerBaseUrl(peer: PeerSettings): string {
   const url = peer.publicUrl ?? `http://${peer.host.includes(':') ? `[${peer.host}]` : peer.host}:${peer.port}/`;
   return url.endsWith('/') ? url : url + '/';
 }
 
+/** The base URL of one peer Hive, as the Hive under test must resolve its domain (T2). */
+export function peerHiveUrl(peer: PeerSettings, name: PeerName): string {
+  return `${peerBaseUrl(peer)}${name}/`;
+}
+
 /** The domain map the Hive under test needs, in the --resolve form the reference Hive takes (T2). */
 export function peerMap(peer: PeerSettings): string {
-  const base = peerBaseUrl(peer);
-  return PEER_HIVES.map(({ name, domain }) => `${domain}=${base}${name}/`).join(',');
+  return PEER_HIVES.map(({ name, domain }) => `${domain}=${peerHiveUrl(peer, name)}`).join(',');
 }

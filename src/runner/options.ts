@@ -49,7 +49,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   insecure: false,
   peerHost: DEFAULT_PEER_HOST,
   peerPort: DEFAULT_PEER_PORT,
-  reporters: ['console', 'json', 'junit', 'summary'],
+  reporters: ['console', 'json', 'junit', 'summary', 'allure', 'certificate'],
   quiet: false,
 };
 

@@ -1,8 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startVitest } from 'vitest/node';
+import { createVitest } from 'vitest/node';
 import type { CheckSettings, PeerSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
 import type { CheckResult, RunReport } from '../generated/schemas.js';
@@ -12,7 +12,8 @@ import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { ALL_CHECKS, SUITES, selectedChecks } from '../../suites/catalog.js';
 import { ResultCollector, type Progress } from './collector.js';
 import type { RunOptions } from './options.js';
-import { countStatuses, exitCodeOf, ruleResults, verdictOf, EXIT } from './verdict.js';
+import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from '../reports/policy.js';
+import { countStatuses, ruleResults, verdictOf, EXIT } from './verdict.js';
 import { applyWaivers, loadWaivers } from './waivers.js';
 
 /** The run could not be carried out (unreachable target, bad arguments): exit 3. */
@@ -56,8 +57,8 @@ export function coverageMap(): Map<string, string[]> {
 }
 
 /** Throws RunAbort when nothing answers at the target at all. */
-async function probeReachable(target: string, options: RunOptions): Promise<void> {
-  const client = new HiveClient(target, { timeoutMs: options.timeoutMs, insecure: options.insecure, maxReplyBytes: options.maxReplyBytes });
+async function probeReachable(target: string, options: RunOptions, timeoutMs: number): Promise<void> {
+  const client = new HiveClient(target, { timeoutMs, insecure: options.insecure, maxReplyBytes: options.maxReplyBytes });
   try {
     const ping = await client.call('Epost_ping', { iam: 'pamet-probe' });
     if (ping.failure?.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(ping.failure.message)) {
@@ -66,6 +67,73 @@ async function probeReachable(target: string, options: RunOptions): Promise<void
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Splits the run's --concurrency and --rate across the vitest workers. Each
+ * worker runs one suite file at a time with its own client, so with at most
+ * `workers` of them at once and each given its share, the whole run never has
+ * more than `concurrency` requests in flight nor starts more than `rate` a second.
+ */
+export function workerBudget(concurrency: number, rate: number | undefined, suites: number): { workers: number; concurrency: number; rate?: number } {
+  const total = Math.max(1, Math.floor(concurrency));
+  const workers = Math.max(1, Math.min(suites, availableParallelism(), total));
+  return { workers, concurrency: Math.floor(total / workers), ...(rate ? { rate: rate / workers } : {}) };
+}
+
+/** How long checks still running at the deadline get to end before their workers are stopped. */
+const CANCEL_GRACE_MS = 2_000;
+const CANCEL_RETRY_MS = 250;
+/** How long vitest gets to shut down; past it the run reports without waiting. */
+const CLOSE_GRACE_MS = 5_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
+}
+
+/**
+ * Runs the suite files through vitest until they finish or `deadlineAt` passes.
+ * cancelCurrentRun only stops vitest from starting more tests, so at the
+ * deadline the running checks get a short grace and then vitest is closed,
+ * which stops its workers: the run ends near its deadline whatever a Hive does.
+ */
+async function runSuites(files: string[], settings: CheckSettings, workers: number, collector: ResultCollector, deadlineAt: number): Promise<{ timedOut: boolean }> {
+  const vitest = await createVitest(
+    'test',
+    {
+      root: suitesDir,
+      config: false,
+      include: files,
+      exclude: [],
+      watch: false,
+      reporters: [collector],
+      provide: { pameSettings: settings },
+      maxWorkers: workers,
+      maxConcurrency: settings.concurrency,
+      passWithNoTests: true,
+    },
+    { cacheDir: join(tmpdir(), 'pame-conformance-vite'), logLevel: 'silent' },
+  );
+  const finished = vitest.start().then(
+    () => 'finished' as const,
+    (error: unknown) => {
+      collector.harnessErrors.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      return 'finished' as const;
+    },
+  );
+  const outcome = await Promise.race([finished, delay(deadlineAt - Date.now()).then(() => 'deadline' as const)]);
+  if (outcome === 'deadline') {
+    // A cancel that arrives before the workers have started is lost, so it is repeated until the run ends.
+    const graceEnd = Date.now() + CANCEL_GRACE_MS;
+    let ended = false;
+    void finished.then(() => (ended = true));
+    while (!ended && Date.now() < graceEnd) {
+      vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
+      await Promise.race([finished, delay(CANCEL_RETRY_MS)]);
+    }
+  }
+  await Promise.race([vitest.close(), delay(CLOSE_GRACE_MS)]);
+  return { timedOut: outcome === 'deadline' };
 }
 
 /**
@@ -79,21 +147,26 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
   const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
   const map = peerMap(peer);
   const waivers = options.waivers ? await loadWaivers(options.waivers) : [];
+  const policy = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_POLICY;
 
   const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map }) : undefined;
   try {
     const target = embedded ? (await embedded.listen(0, '127.0.0.1')).url : new URL(options.hive!).toString();
     const targetUrl = new URL(target);
     if (targetUrl.protocol !== 'http:' && targetUrl.protocol !== 'https:') throw new RunAbort(`--hive must be an http or https URL, not ${target}`);
-    await probeReachable(target, options);
+    const deadlineAt = started + options.maxDurationMs;
+    await probeReachable(target, options, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
 
+    const suites = SUITES.filter((suite) => selectedChecks(suite.checks, options).length > 0);
+    const budget = workerBudget(options.concurrency, options.rate, suites.length);
     const settings: CheckSettings = {
       target,
       ...(options.domain ? { domain: options.domain } : embedded ? { domain: EMBEDDED_DOMAIN } : {}),
       timeoutMs: options.timeoutMs,
       maxReplyBytes: options.maxReplyBytes,
-      concurrency: options.concurrency,
-      ...(options.rate ? { rate: options.rate } : {}),
+      // Per worker: the budget split so the whole run keeps to --concurrency and --rate.
+      concurrency: budget.concurrency,
+      ...(budget.rate ? { rate: budget.rate } : {}),
       insecure: options.insecure,
       checkTimeoutMs: options.checkTimeoutMs,
       userPrefix: `pamet-${randomBytes(3).toString('hex')}-`,
@@ -106,37 +179,14 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
       fuzzRuns: options.fuzzRuns,
       peer,
     };
-    const suites = SUITES.filter((suite) => selectedChecks(suite.checks, settings).length > 0);
     const selected = suites.flatMap((suite) => selectedChecks(suite.checks, settings));
     hooks.onStart?.({ target, embedded: embedded !== undefined, peerMap: map, total: selected.length, seed });
 
     const collector = new ResultCollector(selected.length, hooks.onProgress);
     const extension = runsCompiled ? 'js' : 'ts';
-    let timedOut = false;
-    if (suites.length > 0) {
-      const vitest = await startVitest(
-        'test',
-        [],
-        {
-          root: suitesDir,
-          config: false,
-          include: suites.map((suite) => `${suite.name}.test.${extension}`),
-          exclude: [],
-          watch: false,
-          reporters: [collector],
-          provide: { pameSettings: settings },
-          maxConcurrency: options.concurrency,
-          passWithNoTests: true,
-        },
-        { cacheDir: join(tmpdir(), 'pame-conformance-vite'), logLevel: 'silent' },
-      );
-      const deadline = setTimeout(() => {
-        timedOut = true;
-        void vitest.cancelCurrentRun('keyboard-input');
-      }, Math.max(0, options.maxDurationMs - (Date.now() - started)));
-      await vitest.close();
-      clearTimeout(deadline);
-    }
+    const { timedOut } = suites.length > 0
+      ? await runSuites(suites.map((suite) => `${suite.name}.test.${extension}`), settings, budget.workers, collector, deadlineAt)
+      : { timedOut: false };
 
     const results: CheckResult[] = selected.map(
       (check) =>
@@ -153,6 +203,8 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
       ...(timedOut ? [`the run hit its deadline (--max-duration ${options.maxDurationMs} ms)`] : []),
       ...collector.harnessErrors.map((e) => `harness error: ${e.split('\n')[0]}`),
     ];
+    const complete = counts.error === 0 && !timedOut && collector.harnessErrors.length === 0;
+    const decision = decide(waived.results, policy, complete);
     const report: RunReport = {
       profile: '0.2.1',
       suiteVersion: packageVersion,
@@ -160,7 +212,7 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
       embedded: embedded !== undefined,
       insecure: options.insecure,
       verdict,
-      complete: counts.error === 0 && !timedOut && collector.harnessErrors.length === 0,
+      complete,
       notes,
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
@@ -169,8 +221,10 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
       counts,
       checks: waived.results,
       rules: ruleResults(waived.results, coverageMap()),
+      decision,
     };
-    let exitCode = exitCodeOf(verdict, options.strict);
+    // The policy's decision sets the exit code; under the default policy (profile §9) it follows the verdict.
+    let exitCode = exitCodeOfDecision(decision, options.strict);
     if (exitCode === EXIT.OK && waived.expired.length > 0) exitCode = EXIT.NONCONFORMANT;
     if (exitCode === EXIT.OK && !report.complete) exitCode = EXIT.NOT_CARRIED_OUT;
     return { report, exitCode, stale: waived.stale, expired: waived.expired, harnessErrors: collector.harnessErrors };

@@ -35,7 +35,7 @@ export async function runChecks(checks: readonly Check[], settings: CheckSetting
     const results = await Promise.all(checks.map((check) => executeCheck(check, env)));
     return new Map(results.map((r) => [r.id, r]));
   } finally {
-    await env.client.close();
+    await env.close();
   }
 }
 

@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { ALL_CHECKS, selectedChecks } from '../../../suites/catalog.js';
 import { writeReports, REPORTERS } from '../../reports/index.js';
-import { progressLine, renderSummary } from '../../reports/console.js';
+import { loadSigner } from '../../reports/certificate.js';
+import { progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
 import { DEFAULT_RUN_OPTIONS as D, parseAccount, type RunOptions } from '../../runner/options.js';
 import { RunAbort, runConformance } from '../../runner/run.js';
 import { EXIT } from '../../runner/verdict.js';
@@ -92,10 +93,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('peer-public-url', { type: 'string', describe: 'URL at which the Hive reaches the peer server' })
       .option('session-idle-ms', { type: 'number', describe: "the Hive's idle session expiry, when short enough to observe" })
       .option('waivers', { type: 'string', describe: 'JSON waiver file for known failures' })
-      .option('policy', { type: 'string', describe: 'JSON ban policy file' })
+      .option('policy', { type: 'string', describe: 'JSON ban policy (schemas/run/policy.json): actions by rule, family or level; default profile §9' })
       .option('signing-key', { type: 'string', describe: 'Ed25519 private key (PEM) to sign the certificate' })
-      .option('reporter', { type: 'string', array: true, default: [...D.reporters], choices: [...REPORTERS], describe: 'outputs to write' })
-      .option('quiet', { type: 'boolean', default: D.quiet, describe: 'print only the verdict' })
+      .option('reporter', { type: 'string', array: true, default: [...D.reporters], choices: [...REPORTERS], describe: 'outputs: console; report.json, junit.xml, summary.md, allure-results/ in --report-dir; certificate (certificate.json, exchanges.jsonl, badge.svg or ban-evidence.json)' })
+      .option('quiet', { type: 'boolean', default: D.quiet, describe: 'print only the verdict (and the decision under --policy)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'list the checks that would run, like `pame list`' }) as never,
   handler: async (args) => {
     const options = toRunOptions(args);
@@ -103,20 +104,28 @@ export const runCommand: CommandModule<object, RunArgs> = {
       for (const check of selectedChecks(ALL_CHECKS, options)) process.stdout.write(`${check.id}  ${check.level.padEnd(6)} ${check.rules.join(',').padEnd(12)} ${check.title}\n`);
       return;
     }
-    const style = { color: process.stdout.isTTY === true && !process.env.NO_COLOR };
-    const print = (text: string) => void (options.quiet ? undefined : process.stdout.write(text + '\n'));
+    const style = styleFor(process.stdout);
+    const write = (text: string) => void (options.quiet ? undefined : process.stdout.write(text));
+    const print = (text: string) => write(text + '\n');
+    const progress = progressPrinter(write, style, process.stdout.isTTY === true);
     try {
+      // A bad --signing-key ends the run before it starts, not after.
+      const signer = options.reporters.includes('certificate') ? await loadSigner(options.signingKey).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : undefined;
       const outcome = await runConformance(options, {
         onStart: (info) => {
           print(`pame-conformance: ${info.total} checks against ${info.target}${info.embedded ? ' (embedded reference Hive)' : ''}, seed ${info.seed}`);
           if (!info.embedded) print(`peer map for the Hive under test: ${info.peerMap}`);
         },
-        onProgress: (progress) => print(progressLine(progress, style)),
+        onProgress: (done) => progress.update(done),
       });
+      progress.end();
       if (options.reporters.includes('console')) print(renderSummary(outcome.report, style, outcome));
-      const written = await writeReports(outcome, options);
+      const written = await writeReports(outcome, options, signer);
       print(`reports: ${written.join(', ')}`);
-      if (options.quiet) process.stdout.write(`verdict: ${outcome.report.verdict}\n`);
+      if (signer?.ephemeral) print('the certificate is signed with a key made for this run (no --signing-key): it shows the files are unchanged, not who ran the suite');
+      if (options.reporters.includes('allure')) print(`HTML report: pame report --report-dir ${options.reportDir}`);
+      const decision = options.policy && outcome.report.decision ? `, decision: ${outcome.report.decision.action}` : '';
+      if (options.quiet) process.stdout.write(`verdict: ${outcome.report.verdict}${decision}\n`);
       process.exitCode = outcome.exitCode;
     } catch (error) {
       if (!(error instanceof RunAbort)) throw error;

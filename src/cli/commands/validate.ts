@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { CommandModule } from 'yargs';
+import type { Exchange } from '../../client/exchange.js';
+import { writeReports } from '../../reports/index.js';
+import { EXIT } from '../../runner/verdict.js';
+import type { ExchangeFinding } from '../../validator/exchange.js';
+import { readHar } from '../../validator/har.js';
+import { readExchangeLog } from '../../validator/jsonl.js';
+import type { Recording } from '../../validator/recorded.js';
+import { breaksMustOrF, trafficReport, validateRecorded } from '../../validator/traffic-report.js';
+
+/** The file reports `pame validate` can write besides the console (a certificate vouches for runs only). */
+export const VALIDATE_REPORTERS = ['console', 'json', 'junit', 'summary'] as const;
+
+export interface ValidateOptions {
+  readonly baseUrl?: string;
+  readonly reportDir: string;
+  readonly reporters: readonly string[];
+  /** List every exchange, not only those with findings. */
+  readonly all: boolean;
+}
+
+/** One exchange in a line: method, code, status and resp. */
+export function exchangeLine(exchange: Exchange): string {
+  const json = exchange.reply?.json as { resp?: unknown } | undefined;
+  const outcome = exchange.reply ? `${exchange.reply.status}${json && typeof json === 'object' && 'resp' in json ? ` resp ${JSON.stringify(json.resp)}` : ''}` : `no reply${exchange.failure ? ` (${exchange.failure.message})` : ''}`;
+  return `${exchange.request.method} ${exchange.code ?? '(no code)'} → ${outcome}`;
+}
+
+export function findingLines(findings: readonly ExchangeFinding[]): string[] {
+  return findings.map((f) => `  ✗ [${f.rule} ${f.level}, ${f.side}] ${f.message}`);
+}
+
+/** Reads one recording, HAR or JSONL, by its extension or, failing that, its content. */
+export async function readRecordingFile(path: string, baseUrl?: string): Promise<Recording> {
+  const text = await readFile(path, 'utf8');
+  const extension = extname(path).toLowerCase();
+  const looksLikeHar = extension === '.har' || (extension !== '.jsonl' && extension !== '.ndjson' && /^\s*\{\s*"log"\s*:/.test(text));
+  return looksLikeHar ? readHar(text, path, baseUrl !== undefined ? { baseUrl } : {}) : readExchangeLog(text, path);
+}
+
+/**
+ * `pame validate`: reads the recordings, validates every exchange, prints the
+ * findings of each and a summary, writes the chosen reports; returns the exit
+ * code: 1 on any MUST or F finding, 3 when there is nothing to validate.
+ */
+export async function validateFiles(files: readonly string[], options: ValidateOptions, print: (line: string) => void): Promise<number> {
+  const started = Date.now();
+  const recordings: Recording[] = [];
+  for (const file of files) {
+    try {
+      recordings.push(await readRecordingFile(file, options.baseUrl));
+    } catch (error) {
+      print(`pame validate: cannot read ${file}: ${(error as Error).message}`);
+      return EXIT.NOT_CARRIED_OUT;
+    }
+  }
+  const problems = recordings.flatMap((r) => r.problems);
+  const skipped = recordings.reduce((sum, r) => sum + r.skipped, 0);
+  const validated = validateRecorded(recordings.flatMap((r) => r.exchanges));
+
+  for (const { source, exchange, findings } of validated) {
+    if (findings.length === 0 && !options.all) continue;
+    print(`${findings.length === 0 ? '✓' : '✗'} ${source}  ${exchangeLine(exchange)}`);
+    for (const line of findingLines(findings)) print(line);
+  }
+  for (const problem of problems) print(`! ${problem}`);
+
+  const notes = [...problems, ...(skipped > 0 ? [`${skipped} entries are not protocol traffic and were not validated`] : [])];
+  const report = trafficReport(validated, { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, notes, complete: problems.length === 0 });
+  const byRule = new Map<string, number>();
+  for (const finding of validated.flatMap((v) => v.findings)) byRule.set(`${finding.rule} ${finding.level}`, (byRule.get(`${finding.rule} ${finding.level}`) ?? 0) + 1);
+  const withFindings = validated.filter((v) => v.findings.length > 0).length;
+  print('');
+  print(`${validated.length} exchanges validated${skipped > 0 ? ` (${skipped} other entries skipped)` : ''}: ${validated.length - withFindings} clean, ${withFindings} with findings`);
+  if (byRule.size > 0) print(`findings by rule: ${[...byRule].map(([rule, count]) => `${rule} ×${count}`).join(', ')}`);
+  print(`verdict for this traffic: ${report.verdict}`);
+
+  const written = await writeReports({ report, exitCode: 0, stale: [], expired: [], harnessErrors: [] }, { reporters: options.reporters, reportDir: options.reportDir, timeoutMs: 0 });
+  if (written.length > 0) print(`reports: ${written.join(', ')}`);
+  if (validated.length === 0) {
+    print('pame validate: no protocol exchange found in the files given');
+    return EXIT.NOT_CARRIED_OUT;
+  }
+  return breaksMustOrF(validated) ? EXIT.NONCONFORMANT : EXIT.OK;
+}
+
+interface ValidateArgs {
+  files: string[];
+  'base-url'?: string;
+  'report-dir': string;
+  reporter: string[];
+  all: boolean;
+}
+
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate <files..>',
+  describe: 'Validate recorded exchanges offline (HAR files, JSONL exchange logs): findings per exchange with rule ids, exit 1 on any MUST or F failure',
+  builder: (y) =>
+    y
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'HAR (.har) or JSONL exchange log (.jsonl) files' })
+      .option('base-url', { type: 'string', describe: "validate only HAR entries to this base URL (default: wherever requests carry a request code)" })
+      .option('report-dir', { type: 'string', default: 'reports', describe: 'where file reports go' })
+      .option('reporter', { type: 'string', array: true, default: ['console'], choices: [...VALIDATE_REPORTERS], describe: 'outputs to write: json (report.json), junit (junit.xml), summary (summary.md)' })
+      .option('all', { type: 'boolean', default: false, describe: 'list every exchange, not only those with findings' }) as never,
+  handler: async (args) => {
+    process.exitCode = await validateFiles(args.files, { ...(args['base-url'] ? { baseUrl: args['base-url'] } : {}), reportDir: args['report-dir'], reporters: args.reporter, all: args.all }, (line) => process.stdout.write(line + '\n'));
+  },
+};

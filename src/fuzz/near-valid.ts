@@ -1,0 +1,199 @@
+// Near-valid requests: a request meant to succeed with exactly one part
+// wrong. What "wrong" can mean for a part is read from its schema: a missing
+// required part, another JSON type, a length, an item count or a minimum
+// overstepped, a value outside an enum or a pattern, a value matching a `not`
+// (M1, M2), and encodings (T4, T5) that no schema can state.
+import fc from 'fast-check';
+import { REQUEST_CODES, type RequestCode } from '../protocol/codes.js';
+import { Derived } from './live.js';
+import { oddNumber, RawJson } from './numbers.js';
+import { child, deref, requestParts, satisfies, type Located, type PartSchema } from './schema-walk.js';
+import { HTML_FRAGMENTS, hugeText, SCRIPT_URLS, text } from './text.js';
+import { keywordsOf, matching, partValue, validRequest, validValue, type Keywords, type PartsRequest } from './valid.js';
+import { BadUtf8, Twice } from './wire.js';
+
+/** The part is left out. */
+export const ABSENT: unique symbol = Symbol('absent');
+
+/** One way a part is wrong: a new value made from the valid one (which may still be a placeholder). */
+export interface Mutation {
+  readonly how: string;
+  readonly apply: (valid: unknown) => unknown;
+}
+
+const to = (how: string, value: unknown): Mutation => ({ how, apply: () => value });
+const derive = (how: string, make: (value: string) => unknown): Mutation => ({ how, apply: (valid) => new Derived(valid, how, (value) => make(String(value))) });
+
+/** A value of each JSON type, for "the wrong type" (integer-looking strings for number parts: JS coercion bugs). */
+function valueOfType(type: string, numeric: boolean): fc.Arbitrary<unknown> {
+  switch (type) {
+    case 'string':
+      return numeric ? fc.oneof(fc.integer({ min: -5, max: 50 }).map(String), fc.constantFrom('1e2', ' 3', '0x10', '')) : fc.oneof(fc.constantFrom('', 'true', 'null', '[]'), text(0, 8));
+    case 'integer':
+      return fc.oneof(fc.constantFrom(0, 1, -1), fc.integer());
+    case 'number':
+      return fc.constantFrom(0.5, -2.5, 1.000001, -1e-7);
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.oneof(fc.constant([]), fc.array(fc.jsonValue({ maxDepth: 1 }), { minLength: 1, maxLength: 3 }));
+    default:
+      return fc.oneof(fc.constant({}), fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { minKeys: 1, maxKeys: 3 }));
+  }
+}
+
+const JSON_TYPES = ['string', 'integer', 'number', 'boolean', 'null', 'array', 'object'];
+
+function wrongTypes(k: Keywords): fc.Arbitrary<Mutation>[] {
+  const allowed = k.types ?? (k.allowed ? [...new Set(k.allowed.map((v) => (typeof v === 'number' ? 'number' : typeof v)))] : []);
+  if (allowed.length === 0) return [];
+  const numeric = allowed.includes('integer') || allowed.includes('number');
+  return JSON_TYPES.filter((type) => !allowed.includes(type) && !(type === 'integer' && allowed.includes('number')))
+    .map((type) => valueOfType(type, numeric).map((value) => to(`a ${type} (${JSON.stringify(value)}) instead`, value)));
+}
+
+/** Text that breaks a pattern: a valid value with one character spoiled, or stretched, or random text. */
+function breakingPattern(pattern: string): fc.Arbitrary<Mutation> {
+  const regex = new RegExp(pattern, 'u');
+  const spoiled = fc.record({ valid: matching(pattern), at: fc.nat(), with: fc.constantFrom(' ', '@', ':', '::', '.', '-', 'é', 'ß', '/', '\u200B', '\u0000', '%', 'A'.repeat(70)) })
+    .map(({ valid, at, with: piece }) => {
+      const chars = [...valid];
+      const i = at % (chars.length + 1);
+      return [...chars.slice(0, i), piece, ...chars.slice(i)].join('');
+    });
+  return fc.oneof(spoiled, text(0, 12)).filter((value) => !regex.test(value)).map((value) => to(`${JSON.stringify(value)}, against the pattern`, value));
+}
+
+function outsideEnum(allowed: readonly unknown[]): fc.Arbitrary<Mutation> {
+  const strings = allowed.filter((v): v is string => typeof v === 'string');
+  const variants = strings.flatMap((v) => [v.toUpperCase(), v[0]!.toUpperCase() + v.slice(1), ` ${v}`, `${v} `, `${v}\u0000`]);
+  return fc.oneof(fc.constantFrom(...variants, ''), text(1, 10)).filter((value) => !allowed.includes(value)).map((value) => to(`${JSON.stringify(value)}, not one of ${JSON.stringify(allowed)}`, value));
+}
+
+/** Text holding what a `not` forbids: each pattern branch generated, and the real-world fragments that match it. */
+function matchingNot(not: Located): fc.Arbitrary<string> | undefined {
+  const target = deref(not);
+  const branches = target.node.anyOf ? target.node.anyOf.map((_, i) => deref(child(target, 'anyOf', i))) : [target];
+  const sources = branches
+    .map((branch) => branch.node.pattern)
+    .filter((pattern): pattern is string => pattern !== undefined)
+    .map((pattern) => {
+      const regex = new RegExp(pattern, 'u');
+      const known = [...HTML_FRAGMENTS, ...SCRIPT_URLS].filter((fragment) => regex.test(fragment));
+      return known.length > 0 ? fc.oneof(fc.constantFrom(...known), matching(pattern)) : matching(pattern);
+    });
+  if (sources.length === 0) return undefined;
+  return fc.tuple(text(0, 4), fc.oneof(...sources), text(0, 4)).map((pieces) => pieces.join(''));
+}
+
+const LONE_SURROGATES = ['\uD800', '\uDFFF', '\uD83D', '\uDE00\uD83D'];
+const NOT_UTF8: readonly (readonly number[])[] = [[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+const NOT_JSON = ['abc', "'x'", '{', 'tru', 'NaN', 'Infinity', 'undefined', '0x10', '01', '.5', '+1', '"open', '[1,]', '{"a":1,}', ''];
+
+function splitAt(value: string, at: number): [string, string] {
+  const chars = [...value];
+  const i = at % (chars.length + 1);
+  return [chars.slice(0, i).join(''), chars.slice(i).join('')];
+}
+
+/** Text that is not JSON where a value belongs (T4). */
+const notJson = fc.constantFrom(...NOT_JSON).map((token) => to(`${JSON.stringify(token)}, not JSON text`, new RawJson(token)));
+
+/** The part given twice (T4). */
+const givenTwice = fc.constant<Mutation>({ how: 'given twice', apply: (valid) => new Twice(valid, valid) });
+
+/** Encodings wrong for a string: a lone surrogate (T5), bytes that are not UTF-8 (T4). */
+function badStringEncodings(): fc.Arbitrary<Mutation>[] {
+  return [
+    fc.record({ lone: fc.constantFrom(...LONE_SURROGATES), at: fc.nat() }).map(({ lone, at }) =>
+      derive(`a lone surrogate ${JSON.stringify(lone)} inside`, (value) => splitAt(value, at).join(lone))),
+    fc.record({ bytes: fc.constantFrom(...NOT_UTF8), at: fc.nat() }).map(({ bytes, at }) =>
+      derive(`bytes ${bytes.map((b) => b.toString(16)).join(' ')} that are not UTF-8 inside`, (value) => {
+        const [before, after] = splitAt(value, at);
+        return new BadUtf8(before, bytes, after);
+      })),
+  ];
+}
+
+/** Every way the value of these nodes can be wrong, with a value that is valid everywhere else. */
+export function valueMutations(nodes: readonly Located[]): fc.Arbitrary<Mutation>[] {
+  const k = keywordsOf(nodes);
+  const violates = (value: unknown) => !nodes.every((at) => satisfies(at, value));
+  const kinds: fc.Arbitrary<Mutation>[] = [...wrongTypes(k), notJson];
+  if (k.types?.includes('string') || k.allowed?.some((v) => typeof v === 'string')) kinds.push(...badStringEncodings());
+  if (k.allowed) kinds.push(outsideEnum(k.allowed));
+  if (k.types?.includes('string') && !k.allowed) {
+    if (k.minLength > 0) kinds.push(text(0, k.minLength - 1).map((value) => to(`${JSON.stringify(value)}, shorter than ${k.minLength} characters`, value)));
+    if (k.maxLength !== undefined) {
+      const max = k.maxLength;
+      kinds.push(text(max + 1, max + 40).map((value) => to(`${[...value].length} characters, more than ${max}`, value)));
+      kinds.push(hugeText(64 * 1024, 200 * 1024).map((value) => to(`a huge string of ${[...value].length} characters`, value)));
+    }
+    for (const pattern of k.patterns) kinds.push(breakingPattern(pattern));
+    for (const not of k.nots) {
+      const forbidden = matchingNot(not);
+      const limit = k.maxLength ?? Infinity;
+      if (forbidden) kinds.push(forbidden.filter((value) => [...value].length <= limit && violates(value)).map((value) => to(`${JSON.stringify(value)}, which it forbids`, value)));
+    }
+  }
+  if (k.types?.includes('integer')) {
+    const min = k.minimum;
+    if (min !== undefined) kinds.push(fc.integer({ min: min - 1_000_000, max: min - 1 }).map((value) => to(`${value}, below ${min}`, value)));
+    kinds.push(fc.double({ noNaN: true, noDefaultInfinity: true, noInteger: true, min: -1e6, max: 1e6 }).map((value) => to(`${value}, not a whole number`, value)));
+    kinds.push(oddNumber.map((literal) => to(`the number ${literal.text}`, literal)));
+  }
+  if (k.types?.includes('array') && k.items) {
+    const item = validValue([k.items], 'aimed');
+    if (k.minItems > 0) kinds.push(fc.array(item, { maxLength: k.minItems - 1 }).map((items) => to(`${items.length} items, fewer than ${k.minItems}`, items)));
+    if (k.maxItems !== undefined) {
+      const max = k.maxItems;
+      kinds.push(fc.array(item, { minLength: max + 1, maxLength: max + 5 }).map((items) => to(`${items.length} items, more than ${max}`, items)));
+    }
+    const wrongItem = fc.oneof(...valueMutations([k.items]));
+    kinds.push(fc.record({ items: fc.array(item, { minLength: Math.max(1, k.minItems), maxLength: Math.max(1, Math.min(3, k.maxItems ?? 3)) }), wrong: wrongItem, at: fc.nat() })
+      .map(({ items, wrong, at }) => {
+        const i = at % items.length;
+        return { how: `item ${i}: ${wrong.how}`, apply: () => items.map((value, j) => (j === i ? wrong.apply(value) : value)) };
+      }));
+  }
+  return kinds;
+}
+
+/** The mutations of one part: left out when it is required, or any wrong value. */
+function partMutations(part: PartSchema): fc.Arbitrary<Mutation> {
+  const kinds = [...valueMutations(part.constraints), givenTwice];
+  if (part.required) kinds.push(fc.constant<Mutation>({ how: 'left out', apply: () => ABSENT }));
+  return fc.oneof(...kinds);
+}
+
+/** Parts every code takes (the envelope): mutated less often than the parts that make each code what it is. */
+function sharedParts(): Set<string> {
+  const lists = REQUEST_CODES.map((code) => requestParts(code).map((part) => part.name));
+  return new Set(lists[0]!.filter((name) => lists.every((names) => names.includes(name))));
+}
+
+/** Requests of a code meant to succeed, but for exactly one part, which is wrong. */
+export function nearValidRequest(code: RequestCode): fc.Arbitrary<PartsRequest> {
+  const shared = sharedParts();
+  const base = validRequest(code, 'aimed');
+  const choices = requestParts(code).map((part) => ({
+    weight: shared.has(part.name) ? 1 : 2,
+    arbitrary: fc.record({ base, mutation: partMutations(part), filler: partValue(part, 'aimed') }).map(({ base: request, mutation, filler }) => {
+      // An optional part the base left out is mutated from a valid value of its own.
+      const valid = part.name in request.parts ? request.parts[part.name] : filler;
+      const value = mutation.apply(valid);
+      const parts: Record<string, unknown> = { ...request.parts };
+      if (value === ABSENT) delete parts[part.name];
+      else parts[part.name] = value;
+      return { ...request, parts, fault: { part: part.name, how: mutation.how } };
+    }),
+  }));
+  return fc.oneof(...choices);
+}
+
+/** Near-valid requests of any code. */
+export function anyNearValidRequest(): fc.Arbitrary<PartsRequest> {
+  return fc.oneof(...REQUEST_CODES.map(nearValidRequest));
+}

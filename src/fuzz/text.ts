@@ -1,0 +1,63 @@
+// Text the fuzzer writes into string parts: ordinary text, the Unicode that
+// breaks naive implementations, and the hostile fragments M1 and M2 forbid.
+import fc from 'fast-check';
+import { charCount } from '../protocol/content.js';
+
+/**
+ * Unicode that implementations get wrong, each a sequence of scalar values:
+ * astral characters, combining marks and text whose NFC form differs, right-
+ * to-left text and bidi controls, zero-width and invisible characters,
+ * controls, line separators, noncharacters. T5 says all of it round-trips.
+ */
+export const UNICODE_EDGES: Readonly<Record<string, readonly string[]>> = {
+  astral: ['😀', '𝔘', '\u{10FFFF}', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}', '\u{1F1EB}\u{1F1F7}', '\u{20BB7}'],
+  // Each of these changes under NFC (decomposed forms, the Angstrom and Kelvin signs).
+  combining: ['e\u0301', 'A\u030A', '\u212B', '\u212A', '\u1E9B\u0323', 'o\u0308\u0304', 'Q\u0307\u0323'],
+  leadingMark: ['\u0301', '\u20DD', '\u0345'],
+  rtl: ['\u202E', '\u202B', '\u200F', '\u2067', '\u2069', 'שלום', 'مرحبا', '\u05D0\u05B8'],
+  invisible: ['\u200B', '\u200C', '\u200D', '\uFEFF', '\u2060', '\u00AD', '\u180E'],
+  control: ['\u0000', '\u0007', '\u001B', '\u007F', '\u0085', '\r\n', '\r', '\t', '\u000B'],
+  separator: ['\u2028', '\u2029', '\u00A0', '\u3000', '\u1680'],
+  nonCharacter: ['\uFFFE', '\uFFFF', '\uFDD0', '\u{1FFFE}', '\u{10FFFE}', '\uFFFD'],
+  caseTrap: ['İ', 'ı', 'ß', 'ǅ', 'ﬁ', 'Σ'],
+  // Not HTML and not script (M1, M2 allow them): a Hive must not refuse or change them.
+  lookalike: ['a < b', '<3', '1<2', '< b>', '[b]bold[/b]', '[url=https://example.com]x[/url]', 'javascript: is a language', '"\\/'],
+};
+
+const EDGE_UNITS = Object.values(UNICODE_EDGES).flat();
+
+/** One piece of text: a printable ASCII character, any scalar value, or an edge case. */
+const textUnit: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }) },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+  { weight: 3, arbitrary: fc.constantFrom(...EDGE_UNITS) },
+);
+
+/** Text of `min` to `max` characters (scalar values, as the profile counts, T11). */
+export function text(min = 0, max?: number): fc.Arbitrary<string> {
+  const units = fc.string({ unit: textUnit, minLength: min, ...(max !== undefined ? { maxLength: max } : {}) });
+  return units.filter((value) => charCount(value) >= min && (max === undefined || charCount(value) <= max));
+}
+
+/** Exactly `count` characters, mostly outside the BMP: a length limit counted in UTF-16 units or bytes shows. */
+export function textOfLength(count: number): fc.Arbitrary<string> {
+  return fc.array(fc.constantFrom('😀', '𝔘', 'é', 'a', '\u{20BB7}'), { minLength: count, maxLength: count }).map((chars) => chars.join(''));
+}
+
+/** HTML an M1 Hive refuses, in the shapes attacks take. */
+export const HTML_FRAGMENTS: readonly string[] = [
+  '<b>', '</p>', '<!--', '<?xml version="1.0"?>', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
+  '<A HREF="x">', '<svg/onload=alert(1)>', '<!DOCTYPE html>', '<iframe src=//x>',
+];
+
+/** Script URLs in BBCode an M2 Hive refuses, in both tags, any case, with spaces and quotes. */
+export const SCRIPT_URLS: readonly string[] = [
+  '[url=javascript:alert(1)]x[/url]', '[url]javascript:alert(1)[/url]', '[img]data:image/png;base64,AAAA[/img]',
+  '[URL=" VBScript:msgbox(1)"]x[/URL]', "[img='  JaVaScRiPt :x']", '[url]data:text/html,hi[/url]', '[IMG]vbscript:x[/IMG]',
+];
+
+/** A long string of one repeated piece, about `bytes` bytes of JSON once encoded: the body limit's neighbourhood (T11). */
+export function hugeText(minBytes: number, maxBytes: number): fc.Arbitrary<string> {
+  return fc.record({ piece: fc.constantFrom('a', 'é', '😀', '\u200B', '\u0000', 'e\u0301', 'ab '), bytes: fc.integer({ min: minBytes, max: maxBytes }) })
+    .map(({ piece, bytes }) => piece.repeat(Math.max(1, Math.floor(bytes / (Buffer.byteLength(JSON.stringify(piece)) - 2)))));
+}

@@ -1,0 +1,219 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { PeerSettings } from '../checks/environment.js';
+import { HiveClient, type ClientOptions } from '../client/client.js';
+import { respOf } from '../client/exchange.js';
+import { PROTOCOL_VERSION } from '../protocol/codes.js';
+import { systemAddress } from '../protocol/address.js';
+import type { RuleId } from '../protocol/rules.js';
+import { answerJson, deny, type FetchAnswer } from './answers.js';
+import { decodeParts, readBody } from './decode.js';
+import { PEER_HIVES, peerBaseUrl, peerDomain, peerHiveUrl, peerMap, peerSystemAddress, type PeerName } from './domains.js';
+import { ticketOf, type PeerRequest, type RelayRecord } from './record.js';
+import { PeerScript } from './script.js';
+
+export interface PeerServerOptions {
+  /** Where to listen, and the URL the Hive under test reaches the listener at. */
+  readonly peer: PeerSettings;
+  /** The Hive under test: the peer Hives fetch the tickets it relays to them from here. */
+  readonly hiveUrl: string;
+  /** The Hive's domain: its psychocat is the only identity the peer expects. Undefined when unknown. */
+  readonly hiveDomain: string | undefined;
+  /** How the peer's own requests to the Hive are bounded. */
+  readonly client?: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes' | 'insecure'>;
+  /** Request bodies above this are refused. A step 2 request is tiny. */
+  readonly maxBodyBytes?: number;
+}
+
+export const DEFAULT_PEER_MAX_BODY_BYTES = 64 * 1024;
+
+const BAD_REQUEST = answerJson({ resp: -1.1 });
+
+/**
+ * The runner's peer server: one node:http listener that plays alpha, beta and
+ * gamma.pame.test on /alpha/, /beta/ and /gamma/ (§10). Each peer Hive
+ * answers Epost_ping, answers Epost_msg_fetch for the tickets the checks
+ * issued it exactly as scripted, and takes Epost_msg_relay from the Hive
+ * under test by fetching the ticket back, like any Hive. Every request is
+ * recorded; anything the script did not lead it to expect is marked
+ * unexpected with the rule it breaks.
+ */
+export class PeerServer {
+  readonly script = new PeerScript();
+  private readonly log: PeerRequest[] = [];
+  private readonly relayLog: RelayRecord[] = [];
+  private readonly client: HiveClient;
+  private readonly closing = new AbortController();
+  private readonly maxBodyBytes: number;
+  /** The request paths of each peer Hive: its public path, and the bare /name/ a path-stripping proxy leaves. */
+  private readonly paths: ReadonlyMap<string, PeerName>;
+
+  private constructor(
+    private readonly server: Server,
+    readonly options: PeerServerOptions,
+    /** Where the listener is bound. */
+    readonly bound: { readonly host: string; readonly port: number },
+  ) {
+    this.client = new HiveClient(options.hiveUrl, { ...options.client, concurrency: 64 });
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PEER_MAX_BODY_BYTES;
+    const publicPath = new URL(peerBaseUrl(this.settings)).pathname;
+    this.paths = new Map(PEER_HIVES.flatMap(({ name }) => [[`/${name}/`, name] as const, [`${publicPath}${name}/`, name] as const]));
+  }
+
+  /** Starts listening on options.peer.host and .port (0: a free port, then reflected in the map). */
+  static async start(options: PeerServerOptions): Promise<PeerServer> {
+    let peer: PeerServer | undefined;
+    const server = createServer((req, res) => {
+      peer?.serve(req, res).catch(() => res.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.peer.port, options.peer.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    peer = new PeerServer(server, options, { host: address.address, port: address.port });
+    return peer;
+  }
+
+  /** The peer settings as bound: the port is the real one when 0 was asked for. */
+  get settings(): PeerSettings {
+    return { ...this.options.peer, port: this.bound.port };
+  }
+
+  /** The base URL the Hive under test must resolve a peer Hive's domain to (T2). */
+  baseUrl(name: PeerName): string {
+    return peerHiveUrl(this.settings, name);
+  }
+
+  /** A URL on the peer listener that is no peer Hive's base URL (a redirect target, a forged callback). */
+  elsewhere(label: string): string {
+    return `${peerBaseUrl(this.settings)}${label}/`;
+  }
+
+  /** The domain map the Hive under test needs. */
+  get map(): string {
+    return peerMap(this.settings);
+  }
+
+  /** Every request received so far, in arrival order. */
+  get requests(): readonly PeerRequest[] {
+    return this.log;
+  }
+
+  /** Every relay the Hive under test sent a peer Hive, with the peer's fetch back. */
+  get relays(): readonly RelayRecord[] {
+    return this.relayLog;
+  }
+
+  /** The Hive's psychocat, lower-case: the iam every request of the Hive must carry (A3). */
+  get hiveSystemAddress(): string | undefined {
+    return this.options.hiveDomain === undefined ? undefined : systemAddress(this.options.hiveDomain);
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      // Held (hanging) requests and keep-alive connections would hold close() open.
+      this.server.closeAllConnections();
+    });
+    await this.client.close();
+  }
+
+  // ---- serving -------------------------------------------------------------
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    req.on('error', () => undefined);
+    const receivedAt = Date.now();
+    const source = `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}`;
+    const target = req.url ?? '';
+    const path = target.split('?')[0] ?? '';
+    const body = req.method === 'GET' ? Buffer.alloc(0) : await readBody(req, this.maxBodyBytes);
+    const decoded = body === undefined ? { undecodable: `the body is over the peer's ${this.maxBodyBytes}-byte cap, or ended early` } : decodeParts(req, body);
+    const parts = 'parts' in decoded ? decoded.parts : undefined;
+    const request: PeerRequest = {
+      seq: this.log.length,
+      receivedAt,
+      source,
+      method: req.method ?? '',
+      target,
+      path,
+      peer: this.paths.get(path),
+      code: typeof parts?.w === 'string' ? parts.w : undefined,
+      parts,
+      undecodable: 'undecodable' in decoded ? decoded.undecodable : undefined,
+      scenario: undefined,
+      unexpected: undefined,
+      outcome: undefined,
+    };
+    this.log.push(request);
+    res.on('finish', () => (request.outcome = { status: res.statusCode, at: Date.now() }));
+    res.on('close', () => (request.outcome ??= { closed: true, at: Date.now() }));
+    const answer = body === undefined ? this.unexpected(request, 'Q10', request.undecodable!, BAD_REQUEST, 413) : await this.route(request);
+    await this.write(res, answer, body !== undefined);
+  }
+
+  /** Marks the request unexpected and gives the answer a peer Hive would give it. */
+  private unexpected(request: PeerRequest, rule: RuleId, reason: string, answer: FetchAnswer = BAD_REQUEST, status?: number): FetchAnswer {
+    request.unexpected = { rule, reason };
+    return status !== undefined && answer.kind === 'reply' ? { ...answer, status } : answer;
+  }
+
+  private async route(request: PeerRequest): Promise<FetchAnswer> {
+    const ticket = ticketOf(request);
+    const issued = ticket === undefined ? undefined : this.script.ticket(ticket);
+    request.scenario = issued?.scenario;
+    const peer = request.peer;
+    if (peer === undefined) return this.unexpected(request, 'C2', `${request.path} is the base path of no peer Hive (${PEER_HIVES.map((p) => `/${p.name}/`).join(' ')})`, BAD_REQUEST, 404);
+    if (!request.parts) return this.unexpected(request, 'T4', request.undecodable ?? 'no parts');
+    const expectedIam = this.hiveSystemAddress;
+    const iam = request.parts.iam;
+    const iamIsTheHive = expectedIam === undefined || (typeof iam === 'string' && iam.toLowerCase() === expectedIam);
+    switch (request.code) {
+      case 'Epost_ping':
+        return answerJson({ resp: 1, hive: peerDomain(peer), version: PROTOCOL_VERSION });
+      case 'Epost_msg_fetch':
+        if (!iamIsTheHive) return this.unexpected(request, 'A3', `step 2 carries iam ${JSON.stringify(iam)}, not ${expectedIam}`, deny());
+        if (ticket === undefined) return this.unexpected(request, 'Q10', 'step 2 carries no ticket string');
+        if (!issued) return this.unexpected(request, 'C2', `no peer Hive issued this ticket, so no step 2 for it should reach ${peerDomain(peer)}`, deny());
+        return issued.answers[peer] ?? this.unexpected(request, 'C2', `${peerDomain(peer)} did not issue this ticket (${Object.keys(issued.answers).map((name) => peerDomain(name as PeerName)).join(', ')} did): step 2 went to the wrong Hive`, deny());
+      case 'Epost_msg_relay':
+        if (ticket === undefined || ticket === '' || [...ticket].length > 4096) return this.unexpected(request, 'Q10', 'a relay carries no ticket of 1 to 4096 characters');
+        // Taken all the same, so the check awaiting the relay sees what was wrong with it.
+        if (!iamIsTheHive) this.unexpected(request, 'A3', `a relay carries iam ${JSON.stringify(iam)}, not ${expectedIam}`);
+        return this.takeRelay(request, peer, ticket);
+      default:
+        return this.unexpected(request, 'C2', `${JSON.stringify(request.code)} is not a request one Hive sends another (ping, relay, fetch)`);
+    }
+  }
+
+  /** Step 2 of a relay from the Hive, done the way any Hive would; the relay gets 1 when a scenario has that recipient. */
+  private async takeRelay(request: PeerRequest, peer: PeerName, ticket: string): Promise<FetchAnswer> {
+    const fetch = await this.client.call('Epost_msg_fetch', { iam: peerSystemAddress(peer), ticket });
+    const to = respOf(fetch) === 1 ? (fetch.reply?.json as { msg?: { to?: unknown } }).msg?.to : undefined;
+    const recipients = Array.isArray(to) ? to.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()) : [];
+    const local = recipients.filter((address) => address.endsWith(`::${peerDomain(peer)}`));
+    request.scenario = this.script.scenarioOfRecipients(local);
+    this.relayLog.push({ request, peer, ticket, fetch, recipients: local });
+    if (respOf(fetch) !== 1) return answerJson({ resp: 0 });
+    return answerJson({ resp: request.scenario === undefined ? -3.3 : 1 });
+  }
+
+  private async write(res: ServerResponse, answer: FetchAnswer, bodyRead: boolean): Promise<void> {
+    if (answer.kind === 'hang') return;
+    if (answer.delayMs) {
+      try {
+        await delay(answer.delayMs, undefined, { signal: this.closing.signal });
+      } catch {
+        return;
+      }
+    }
+    if (res.destroyed) return;
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)), ...(bodyRead ? {} : { connection: 'close' }) });
+    res.end(answer.body);
+  }
+}

@@ -1,0 +1,1 @@
+export { createValidatingProxy, type ProxyOptions, type ValidatingProxy } from './proxy.js';

@@ -1,0 +1,29 @@
+import type { RunReport, Verdict } from '../generated/schemas.js';
+import { xmlText } from './junit.js';
+
+export const BADGE_SVG = 'badge.svg';
+
+const COLOR: Partial<Record<Verdict, string>> = { conformant: '#2e7d32', 'conformant with warnings': '#9a6700' };
+
+// Verdana 11px averages about 6.5 px a character; the badge only needs to fit its text.
+const width = (text: string) => Math.round(text.length * 6.5) + 12;
+
+/** A badge for a conformant run (with or without warnings); none for any other verdict. */
+export function renderBadge(report: RunReport): string | undefined {
+  const color = report.complete ? COLOR[report.verdict] : undefined;
+  if (!color) return undefined;
+  const label = `PAME ${report.profile}`;
+  const value = report.verdict;
+  const [lw, vw] = [width(label), width(value)];
+  const title = `${report.target} is ${report.verdict} (pame-conformance ${report.suiteVersion}, ${report.startedAt})`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${lw + vw}" height="20" role="img" aria-label="${xmlText(`${label}: ${value}`)}">
+  <title>${xmlText(title)}</title>
+  <rect width="${lw}" height="20" fill="#555"/>
+  <rect x="${lw}" width="${vw}" height="20" fill="${color}"/>
+  <g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
+    <text x="${lw / 2}" y="14">${xmlText(label)}</text>
+    <text x="${lw + vw / 2}" y="14">${xmlText(value)}</text>
+  </g>
+</svg>
+`;
+}

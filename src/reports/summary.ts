@@ -1,0 +1,74 @@
+import type { CheckResult, RuleResult, RunReport, Verdict } from '../generated/schemas.js';
+import { ruleFamilies } from './families.js';
+
+export const SUMMARY_MD = 'summary.md';
+
+const VERDICT_MARK: Record<Verdict, string> = { conformant: '✅', 'conformant with warnings': '⚠️', nonconformant: '❌', bannable: '⛔' };
+
+/** Text shown as is in Markdown: what the Hive sent can hold markup, and a job summary must not render it. */
+export function markdownText(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
+}
+
+/** A fenced block that no run of backticks in the text can close early. */
+function fenced(text: string, language = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${text}\n${fence}`;
+}
+
+/** A Markdown table; columns of counts are right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (numeric.has(i) ? ' ---: ' : ' --- ')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+const RULE_STATUSES: readonly RuleResult['status'][] = ['passed', 'failed', 'waived', 'skipped', 'error', 'uncovered', 'not observable'];
+
+function familyTable(report: RunReport): string[] {
+  const rows = ruleFamilies(report.rules).map(({ family, section, rules }) => {
+    const count = (status: RuleResult['status']) => String(rules.filter((r) => r.status === status).length);
+    const failed = rules.filter((r) => r.status === 'failed').map((r) => r.id);
+    return [`${family} (${markdownText(section)})`, String(rules.length), ...RULE_STATUSES.map(count), failed.join(' ') || '—'];
+  });
+  const header = ['rule family', 'rules', ...RULE_STATUSES, 'failed rules'];
+  return table(header, rows, new Set(header.map((_, i) => i).slice(1, -1)));
+}
+
+function failureSection(check: CheckResult): string {
+  const heading = `### ${check.status === 'error' ? '⚠️' : '✗'} ${check.id} \\[${check.level}\\] ${markdownText(check.title)}`;
+  if (check.status === 'error') return [heading, fenced(check.message)].join('\n\n');
+  const failures = check.failures.map((f) => `- **${f.rule}** (${f.level}): ${markdownText(f.message)}${f.curl ? `\n\n${fenced(f.curl, 'sh')}` : ''}`);
+  return [heading, ...failures].join('\n\n');
+}
+
+function folded(title: string, lines: readonly string[]): string[] {
+  return lines.length > 0 ? [`<details>\n<summary>${title}</summary>\n\n${lines.join('\n')}\n\n</details>`] : [];
+}
+
+/**
+ * summary.md, for a CI job summary: the verdict and decision, a table of rule
+ * families, then every failure with its curl line; skips, waivers and notes
+ * folded away below.
+ */
+export function renderMarkdownSummary(report: RunReport): string {
+  const c = report.counts;
+  const facts = [
+    ['target', `\`${report.target}\`${report.embedded ? ' (embedded reference Hive)' : ''}${report.insecure ? ' (TLS not verified: --insecure)' : ''}`],
+    ...(report.decision ? [['decision', `**${report.decision.action}** ${report.decision.reasons.map((r) => `\`${r}\``).join(' ')}`]] : []),
+    ['checks', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.waived} waived`],
+    ['suite', `pame-conformance ${report.suiteVersion}, seed ${report.seed}, started ${report.startedAt}`],
+  ];
+  const bad = report.checks.filter((check) => check.status === 'failed' || check.status === 'error');
+  const uncovered = report.rules.filter((r) => r.status === 'uncovered').map((r) => r.id);
+  const sections = [
+    `## ${VERDICT_MARK[report.verdict]} PAME ${report.profile}: ${report.verdict}${report.complete ? '' : ' (incomplete run)'}`,
+    table(['', ''], facts).join('\n'),
+    '### Rule families',
+    familyTable(report).join('\n'),
+    ...(bad.length > 0 ? ['## Failures', ...bad.map(failureSection)] : []),
+    ...folded(`${c.skipped} skipped`, report.checks.filter((r) => r.status === 'skipped').map((r) => `- ${r.id}: ${markdownText(r.message)}`)),
+    ...folded(`${c.waived} waived`, report.checks.filter((r) => r.status === 'waived').map((r) => `- ${r.id}: ${markdownText(r.waiver?.reason ?? '')} (until ${r.waiver?.expires ?? '?'})`)),
+    ...folded('notes', [...(report.notes ?? []).map((n) => `- ${markdownText(n)}`), ...(uncovered.length > 0 ? [`- rules no check covers: ${uncovered.join(' ')}`] : [])]),
+  ];
+  return sections.join('\n\n') + '\n';
+}

@@ -1,0 +1,244 @@
+import { scanForPrivacy } from '../checks/privacy-scan.js';
+import { headerValue, type Exchange, type SentRequest } from '../client/exchange.js';
+import type { CheckLevel } from '../generated/schemas.js';
+import { parseRequestJson } from '../hive/json-text.js';
+import { CODES, isRequestCode } from '../protocol/codes.js';
+import { describeReplyCode, RESP } from '../protocol/reply-codes.js';
+import { RULES, type RuleId } from '../protocol/rules.js';
+import { validateReply, validateRequest, type Violation } from './validate.js';
+
+/** What part of an exchange a finding is about; `pame validate` reports each as one validation. */
+export type ExchangeAspect = 'encoding' | 'envelope' | 'request' | 'reply' | 'privacy' | 'cookies' | 'dates';
+
+/** One broken rule in a recorded exchange. */
+export interface ExchangeFinding {
+  readonly rule: RuleId;
+  readonly level: CheckLevel;
+  /** Who broke it: the client that sent the request, or the Hive that replied. */
+  readonly side: 'request' | 'reply';
+  readonly aspect: ExchangeAspect;
+  readonly message: string;
+}
+
+/** The validations `pame validate` reports, one per aspect: stable ids, titles, and the rules each can name. */
+export const VALIDATIONS: Readonly<Record<ExchangeAspect, { readonly id: string; readonly title: string; readonly rules: readonly RuleId[] }>> = {
+  encoding: { id: 'PAME-VAL-001', title: 'request encoding: GET or POST, parts as JSON text, UTF-8; refused with -1.1 otherwise', rules: ['T3', 'T4', 'T5'] },
+  envelope: { id: 'PAME-VAL-002', title: 'request envelope: iam and w present and well formed, w a listed code; refused with -1.1 otherwise', rules: ['E1', 'E2'] },
+  request: {
+    id: 'PAME-VAL-003',
+    title: "request parts match the request code's schema, and a Hive refuses those that do not",
+    rules: ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'Q8', 'Q9', 'Q10', 'Q11', 'A1', 'A3', 'E4', 'M1', 'M2', 'T11', 'U1'],
+  },
+  reply: { id: 'PAME-VAL-004', title: "reply: JSON object, content type, HTTP status, reply code, and the code's reply schema", rules: ['T6', 'T7', 'R1', 'G1', 'A1', 'M1', 'M2', 'Q1', 'Q3', 'Q5', 'Q6', 'Q7', 'Q8', 'Q9', 'Q10', 'Q11'] },
+  privacy: { id: 'PAME-VAL-005', title: 'privacy: no member outside the schema, no reply to unlisted codes, no leaked counts, IPs, places or contacts', rules: ['F1', 'F2', 'F3'] },
+  cookies: { id: 'PAME-VAL-006', title: 'cookies: no Set-Cookie, and no cookie in place of a session key', rules: ['T8'] },
+  dates: { id: 'PAME-VAL-007', title: 'dates: UTC, RFC 3339 with Z', rules: ['T9'] },
+};
+
+/** What the request of a recorded exchange decodes to (T4). */
+export type RequestDecoding =
+  | { readonly kind: 'parts'; readonly parts: Readonly<Record<string, unknown>> }
+  /** GET or POST whose parts are not JSON text as T4 writes them. */
+  | { readonly kind: 'undecodable'; readonly message: string }
+  /** Neither GET nor POST (T3). */
+  | { readonly kind: 'other-method' };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function queryOf(url: string): string {
+  const hash = url.indexOf('#');
+  const withoutFragment = hash < 0 ? url : url.slice(0, hash);
+  const q = withoutFragment.indexOf('?');
+  return q < 0 ? '' : withoutFragment.slice(q + 1);
+}
+
+function decodeComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeQuery(query: string): RequestDecoding {
+  const parts = new Map<string, unknown>();
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? undefined : decodeComponent(pair.slice(eq + 1));
+    if (name === undefined) return { kind: 'undecodable', message: `the query parameter name ${JSON.stringify(pair.slice(0, 60))} is not valid percent-encoded UTF-8` };
+    if (parts.has(name)) return { kind: 'undecodable', message: `the part '${name}' is given twice` };
+    if (value === undefined) return { kind: 'undecodable', message: `the part '${name}' has no value that decodes` };
+    const parsed = parseRequestJson(value);
+    if (!parsed) return { kind: 'undecodable', message: `the part '${name}' is not JSON text: ${JSON.stringify(value.slice(0, 60))} (a string is written with quotes: %22…%22)` };
+    parts.set(name, parsed.value);
+  }
+  return { kind: 'parts', parts: Object.fromEntries(parts) };
+}
+
+function decodeBody(request: SentRequest): RequestDecoding {
+  let text = request.body;
+  if (text === undefined && request.bodyBase64 !== undefined) {
+    try {
+      text = utf8.decode(Buffer.from(request.bodyBase64, 'base64'));
+    } catch {
+      return { kind: 'undecodable', message: 'the POST body is not valid UTF-8' };
+    }
+  }
+  const parsed = parseRequestJson(text ?? '');
+  if (!parsed) return { kind: 'undecodable', message: text ? 'the POST body is not JSON text (or repeats a member name)' : 'the POST body is empty' };
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'undecodable', message: 'the POST body is not a JSON object' };
+  return { kind: 'parts', parts: value as Record<string, unknown> };
+}
+
+/** Reads a request's parts as a Hive must (T4): GET from the query, POST from the body, each value JSON text. */
+export function decodeRequestParts(request: SentRequest): RequestDecoding {
+  if (request.method === 'GET') return decodeQuery(queryOf(request.url));
+  if (request.method === 'POST') return decodeBody(request);
+  return { kind: 'other-method' };
+}
+
+/** The request code of a request, when its parts decode and name one as a string. */
+export function requestCodeOf(request: SentRequest): string | undefined {
+  const decoded = decodeRequestParts(request);
+  return decoded.kind === 'parts' && typeof decoded.parts.w === 'string' ? decoded.parts.w : undefined;
+}
+
+/** A request header by name, whatever the letter case it was recorded in. */
+function requestHeader(request: SentRequest, name: string): string | undefined {
+  const found = Object.entries(request.headers).find(([key]) => key.toLowerCase() === name);
+  return found?.[1];
+}
+
+/** A schema violation in words a reader knows from the profile, rather than the schema's pattern. */
+function explain(violation: Violation): string {
+  const { rule, message } = violation;
+  if (rule === 'A1' && message.startsWith('must match pattern')) return 'is not an address written in full and in lower case (user::domain)';
+  if (rule === 'E1' && message.startsWith('must match pattern')) return 'is not a well-formed address';
+  if (rule === 'T9' && message.startsWith('must match pattern')) return 'is not a UTC date in RFC 3339 form ending in Z';
+  if (rule === 'M1' && message === 'must NOT be valid') return 'holds an HTML tag';
+  if (rule === 'M2' && message === 'must NOT be valid') return 'holds a javascript:, data: or vbscript: URL in a [url] or [img] tag';
+  return message;
+}
+
+function levelOf(rule: RuleId): CheckLevel {
+  return RULES.get(rule)?.level ?? 'MUST';
+}
+
+const PROTOCOL_REFUSED_METHODS = new Set(['PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+/** Methods HTTP knows; any other may be refused by the HTTP layer (T3). */
+const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);
+const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+
+/** The reply body as a JSON object, or undefined. */
+function replyObject(exchange: Exchange): Record<string, unknown> | undefined {
+  const json = exchange.reply?.json;
+  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Validates one recorded exchange offline: the request's encoding (T4), its
+ * envelope (E1, E2) and parts against its code's schema; the reply's form (T6,
+ * T7, R1) and schema; privacy (F1–F3, through the scanner every check uses);
+ * cookies (T8) and dates (T9). A request that breaks a rule must be refused,
+ * so a Hive that accepts it is named too. Each finding says which side broke the rule.
+ */
+export function validateExchange(exchange: Exchange): ExchangeFinding[] {
+  const findings: ExchangeFinding[] = [];
+  const add = (aspect: ExchangeAspect, side: ExchangeFinding['side'], rule: RuleId, message: string, level = levelOf(rule)) => {
+    if (!findings.some((f) => f.rule === rule && f.side === side && f.message === message)) findings.push({ rule, level, side, aspect, message });
+  };
+  const { request, reply } = exchange;
+  const method = request.method.toUpperCase();
+  const decoding = decodeRequestParts({ ...request, method });
+  const json = replyObject(exchange);
+  const resp = json?.resp;
+  const answered = typeof resp === 'number' ? describeReplyCode(resp) : reply ? `HTTP ${reply.status} without a resp` : 'nothing';
+
+  // ---- the request, and the refusal it calls for --------------------------------------
+  /** Set when the request must be refused: the rule it breaks and whether only -1.1 will do. */
+  let refusal: { rule: RuleId; exactly: boolean } | undefined;
+  let code: string | undefined;
+  if (decoding.kind === 'other-method') {
+    if (PROTOCOL_REFUSED_METHODS.has(method)) refusal = { rule: 'T3', exactly: true };
+  } else if (decoding.kind === 'undecodable') {
+    add('encoding', 'request', 'T4', decoding.message);
+    refusal = { rule: 'T4', exactly: true };
+  } else {
+    const { parts } = decoding;
+    const sentType = requestHeader(request, 'content-type');
+    if (method === 'POST' && !JSON_CONTENT_TYPE.test(sentType ?? '')) {
+      add('encoding', 'request', 'T4', `a POST body is sent with Content-Type: application/json, not ${sentType === undefined ? '(none)' : JSON.stringify(sentType)} (a Hive reads it anyway)`, 'SHOULD');
+    }
+    // The reply is held against the schema of the code w names, even when the envelope is incomplete.
+    if (typeof parts.w === 'string') code = parts.w;
+    if (parts.w === undefined || parts.iam === undefined) {
+      add('envelope', 'request', 'E1', `the request lacks ${parts.w === undefined ? 'w' : 'iam'}`);
+      refusal = { rule: 'E1', exactly: true };
+    } else if (code === undefined) {
+      add('envelope', 'request', 'E1', `w is ${JSON.stringify(parts.w)}, not a request code string`);
+      refusal = { rule: 'E1', exactly: true };
+    } else {
+      for (const violation of validateRequest(code, parts).violations) {
+        const where = violation.path ? `${violation.path} ` : '';
+        if (violation.rule === 'T5') add('encoding', 'request', 'T5', `${where}holds a lone surrogate, not a Unicode scalar value`);
+        else if (violation.rule === 'E1' || violation.rule === 'E2') add('envelope', 'request', violation.rule, `${where}${explain(violation)}`);
+        // Past 200 characters a Hive may still accept a subject (T11 sets a floor, not a ceiling): only a warning for the client.
+        else if (violation.rule === 'T11') add('request', 'request', 'T11', `${where}${violation.message}: a Hive need not accept it`, 'SHOULD');
+        else add('request', 'request', violation.rule, `${code} ${where}${explain(violation)}`);
+      }
+      const first = findings.find((f) => f.side === 'request' && f.level === 'MUST');
+      if (first) refusal = { rule: first.rule, exactly: first.rule === 'T5' || first.rule === 'E1' || first.rule === 'E2' };
+    }
+  }
+
+  // ---- the reply ---------------------------------------------------------------------------
+  if (!reply) return findings;
+  const unknownMethod = !HTTP_METHODS.has(method);
+  if (reply.status >= 300 && reply.status < 400) add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive does not redirect protocol requests`);
+  if (reply.status >= 500 && !(unknownMethod && reply.status === 501)) add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive never answers 5xx`);
+  const cookie = headerValue(reply, 'set-cookie');
+  if (cookie !== undefined) add('cookies', 'reply', 'T8', `the reply sets a cookie: ${cookie.slice(0, 80)}`);
+  if (method === 'HEAD') return findings;
+  // An HTTP method HTTP itself does not know may be refused by HTTP (400, 405, 501) rather than by the protocol.
+  if (unknownMethod && !json && [400, 405, 501].includes(reply.status)) return findings;
+
+  const contentType = headerValue(reply, 'content-type') ?? '';
+  if (!JSON_CONTENT_TYPE.test(contentType)) add('reply', 'reply', 'T6', `Content-Type is ${JSON.stringify(contentType)}, not application/json`);
+  if (!json) {
+    add('reply', 'reply', 'T6', reply.parseError ?? 'the reply is not a JSON object');
+    return findings;
+  }
+  if (typeof resp !== 'number') {
+    add('reply', 'reply', 'T6', 'the reply holds no numeric resp');
+    return findings;
+  }
+  if (resp >= 0 && reply.status !== 200) add('reply', 'reply', 'T7', `HTTP ${reply.status} with resp ${resp}: a reply with resp >= 0 is sent with 200`);
+  // 3xx and 5xx were named above.
+  if (resp < 0 && reply.status !== 200 && reply.status < 300) add('reply', 'reply', 'T7', `HTTP ${reply.status}: a negative reply comes with 200 or 4xx`);
+
+  if (refusal) {
+    const refused = refusal.exactly ? resp === RESP.BAD_REQUEST : resp < 0;
+    const aspect: ExchangeAspect = refusal.rule === 'T3' || refusal.rule === 'T4' || refusal.rule === 'T5' ? 'encoding' : refusal.rule === 'E1' || refusal.rule === 'E2' ? 'envelope' : 'request';
+    // A listed code answered anything but an error is F2's business (privacy), not repeated here.
+    if (!refused && !(refusal.rule === 'E2' && resp >= 0)) add(aspect, 'reply', refusal.rule, `a request that breaks ${refusal.rule} must be refused${refusal.exactly ? ' with -1.1' : ''}; the Hive answered ${answered}`);
+  }
+
+  if (code === undefined) {
+    // No code to hold the reply against. A refusal carries nothing but resp; anything else was reported as not refused.
+    if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) add('privacy', 'reply', 'F3', `the refusal carries '${member}' beside resp`);
+  } else {
+    for (const violation of validateReply(code, json).violations) {
+      if (violation.rule === 'F2' || violation.rule === 'F3') continue;
+      add(violation.rule === 'T9' ? 'dates' : 'reply', 'reply', violation.rule, `${code} reply ${violation.path || '/'} ${explain(violation)}`);
+    }
+    for (const finding of scanForPrivacy({ ...exchange, code })) add('privacy', 'reply', finding.rule, finding.message);
+    const withoutKey = decoding.kind === 'parts' && typeof decoding.parts.session !== 'string';
+    if (isRequestCode(code) && CODES[code].session && requestHeader(request, 'cookie') !== undefined && withoutKey && resp >= 0) {
+      add('cookies', 'reply', 'T8', `${code} without a session part but with a cookie was answered ${answered}: a cookie never stands in for a session key`);
+    }
+  }
+  return findings;
+}

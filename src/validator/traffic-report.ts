@@ -1,0 +1,76 @@
+import { explainFailure } from '../checks/execute.js';
+import { curlFor, toEvidence } from '../checks/evidence.js';
+import type { Exchange } from '../client/exchange.js';
+import type { CheckResult, Failure, RunReport } from '../generated/schemas.js';
+import { packageVersion } from '../paths.js';
+import { countStatuses, ruleResults, verdictOf } from '../runner/verdict.js';
+import { validateExchange, VALIDATIONS, type ExchangeAspect, type ExchangeFinding } from './exchange.js';
+import type { SourcedExchange } from './recorded.js';
+
+/** A recorded exchange with what the validator found in it. */
+export interface ValidatedExchange extends SourcedExchange {
+  readonly findings: readonly ExchangeFinding[];
+}
+
+/** Failures of one validation that carry their exchange as evidence; past this, only the message is kept. */
+const EVIDENCE_PER_VALIDATION = 50;
+
+export function validateRecorded(exchanges: readonly SourcedExchange[]): ValidatedExchange[] {
+  return exchanges.map((sourced) => ({ ...sourced, findings: validateExchange(sourced.exchange) }));
+}
+
+/** True when the traffic breaks a MUST or an F rule: `pame validate` then exits 1. */
+export function breaksMustOrF(validated: readonly ValidatedExchange[]): boolean {
+  return validated.some(({ findings }) => findings.some((f) => f.level !== 'SHOULD'));
+}
+
+/** The base URLs the traffic went to: the target of a traffic report. */
+function targetsOf(exchanges: readonly Exchange[]): string {
+  const bases = new Set(exchanges.map(({ request }) => {
+    try {
+      const url = new URL(request.url);
+      return url.origin + url.pathname;
+    } catch {
+      return request.url;
+    }
+  }));
+  return [...bases].join(' ') || '(no exchanges)';
+}
+
+function failureOf({ source, exchange }: ValidatedExchange, finding: ExchangeFinding, withEvidence: boolean): Failure {
+  const message = `${source} (${exchange.code ?? exchange.request.method}, ${finding.side}): ${finding.message}`;
+  return { rule: finding.rule, level: finding.level, message, ...(withEvidence ? { evidence: toEvidence(exchange), curl: curlFor(exchange) } : {}) };
+}
+
+/**
+ * The traffic's findings as a run report (schemas/run/report.json), so report.json,
+ * junit.xml and summary.md are written by the same reporters as `pame run`: each
+ * validation is a check (PAME-VAL-NNN) and each finding one of its failures.
+ */
+export function trafficReport(validated: readonly ValidatedExchange[], run: { startedAt: string; durationMs: number; notes: readonly string[]; complete: boolean }): RunReport {
+  const checks: CheckResult[] = (Object.keys(VALIDATIONS) as ExchangeAspect[]).map((aspect) => {
+    const { id, title, rules } = VALIDATIONS[aspect];
+    const failures = validated.flatMap((item) => item.findings.filter((f) => f.aspect === aspect).map((finding) => ({ item, finding })))
+      .map(({ item, finding }, index) => failureOf(item, finding, index < EVIDENCE_PER_VALIDATION));
+    const base = { id, title, code: '*', rules: [...rules], level: aspect === 'privacy' ? ('F' as const) : ('MUST' as const), failures, durationMs: 0 };
+    if (validated.length === 0) return { ...base, status: 'skipped', message: 'no exchange to validate' };
+    return failures.length > 0 ? { ...base, status: 'failed', message: explainFailure(failures[0]!) } : { ...base, status: 'passed', message: '' };
+  });
+  const coverage = new Map<string, string[]>();
+  for (const check of checks) for (const rule of check.rules) coverage.set(rule, [...(coverage.get(rule) ?? []), check.id]);
+  return {
+    profile: '0.2.1',
+    suiteVersion: packageVersion,
+    target: targetsOf(validated.map((v) => v.exchange)),
+    embedded: false,
+    verdict: verdictOf(checks),
+    complete: run.complete,
+    notes: [...run.notes],
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    seed: 0,
+    counts: countStatuses(checks),
+    checks,
+    rules: ruleResults(checks, coverage),
+  };
+}

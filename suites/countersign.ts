@@ -1,0 +1,485 @@
+// Countersign (profile §7): a Hive takes a message only from the sending
+// Hive's own base URL, never from whoever knocked. The runner's peer server
+// plays alpha, beta and gamma.pame.test; these checks relay tickets to the
+// Hive as those Hives (inbound), receive the Hive's relays (outbound), inject
+// faults into step 2, and audit every request the Hive sent the peers.
+import { randomBytes } from 'node:crypto';
+import { defineChecks, selects, type Check } from '../src/checks/check.js';
+import type { CheckContext } from '../src/checks/context.js';
+import { missingRequirement } from '../src/checks/execute.js';
+import { CheckFailure } from '../src/checks/outcome.js';
+import { respOf } from '../src/client/exchange.js';
+import type { Message } from '../src/generated/schemas.js';
+import { answerJson, confirm, deny, hang, invalidJson, late, oversized, redirect, serverError, type FetchAnswer } from '../src/peer/answers.js';
+import { peerSystemAddress, type PeerName } from '../src/peer/domains.js';
+import { describePeerRequest, type RelayRecord } from '../src/peer/record.js';
+import { countersign, type CountersignScenario, type SessionUser } from '../src/peer/scenario.js';
+import type { RuleId } from '../src/protocol/rules.js';
+import { sendMessage } from './conversation-steps.js';
+
+/** A date well in the past, so a Hive that stamps its own time instead of keeping the fetched one shows (§6). */
+const SENT_DATE = '2025-03-14T15:09:26Z';
+/** A documentation address (RFC 5737): no connection of this run comes from it, so a Hive that writes its own shows (§6). */
+const SENDER_IP = '198.51.100.23';
+/** Past the 10 s within which step 2 must answer (C3), with a margin for a loaded machine. */
+const LATE_ANSWER_MS = 11_000;
+/** C5, as U3: at least 128 bits, written in at least 22 characters. */
+const MIN_TICKET_CHARS = 22;
+/**
+ * Random tickets of 22 or more characters differ from each other almost
+ * everywhere; tickets that differ in fewer places were counted or derived
+ * from each other, not drawn.
+ */
+const MIN_TICKET_DIFFERENCES = 16;
+
+/** A Message as a peer Hive confirms it: sent long ago, from an address no connection of the run uses. */
+function peerMessage(from: string, to: readonly string[], overrides: Partial<Message> = {}): Message {
+  return {
+    msg: randomBytes(9).toString('base64url'),
+    from,
+    to: to as Message['to'],
+    date: SENT_DATE,
+    ip: SENDER_IP,
+    subject: 'Grüße über alpha ✓',
+    format: 'bbcode',
+    body: '[b]countersigned[/b] 🐝\nsecond line',
+    ...overrides,
+  };
+}
+
+const sorted = (addresses: readonly string[]): string => JSON.stringify(addresses.map((a) => a.toLowerCase()).sort());
+
+/** How a delivered (or fetched) message differs from the one it should be. */
+function differences(got: Message, want: Pick<Message, 'from' | 'to' | 'subject' | 'format' | 'body'> & Partial<Pick<Message, 'date' | 'ip'>>): string[] {
+  const found: string[] = [];
+  for (const member of ['from', 'subject', 'format', 'body'] as const) {
+    if (got[member] !== want[member]) found.push(`${member} is ${JSON.stringify(got[member])}, not ${JSON.stringify(want[member])}`);
+  }
+  if (sorted(got.to) !== sorted(want.to)) found.push(`to is ${JSON.stringify(got.to)}, not ${JSON.stringify(want.to)}`);
+  if (want.date !== undefined && Date.parse(got.date) !== Date.parse(want.date)) found.push(`date is ${got.date}, not the fetched ${want.date}`);
+  if (want.ip !== undefined && got.ip !== want.ip) found.push(`ip is ${got.ip}, not the fetched ${want.ip}`);
+  return found;
+}
+
+/**
+ * Runs one variant per item at once and waits for all of them. Every variant
+ * that failed is recorded, in item order, so the report shows each one; a
+ * variant that skipped or broke ends the check as such.
+ */
+async function eachVariant<T>(t: CheckContext, items: readonly T[], variant: (item: T) => Promise<void>): Promise<void> {
+  const outcomes = await Promise.allSettled(items.map(variant));
+  for (const outcome of outcomes) {
+    if (outcome.status === 'fulfilled') continue;
+    if (!(outcome.reason instanceof CheckFailure)) throw outcome.reason;
+    const { rule, message, exchange } = outcome.reason.finding;
+    t.flag(rule, message, exchange);
+  }
+}
+
+/** A relayed ticket whose step 2 is `answer`, for a fresh local user: the relay must fail and deliver nothing (C3). */
+async function expectUndelivered(s: CountersignScenario, user: SessionUser, from: PeerName, answer: FetchAnswer, what: string, accepted: readonly number[], rule: RuleId): Promise<void> {
+  const ticket = s.ticket({ [from]: answer });
+  const relay = await s.relay(from, ticket);
+  s.expectStepTwo(ticket, from, relay);
+  s.t.expectResp(relay, accepted, rule, `step 2 answered with ${what}`);
+  await s.expectNothingDelivered(user, rule, `step 2 answered with ${what}`);
+}
+
+/** A fresh local user and a message to them from a fresh user of `from`, confirmed as given. */
+async function relayedToNewUser(s: CountersignScenario, t: CheckContext, from: PeerName = 'alpha'): Promise<{ user: SessionUser; message: Message }> {
+  const [user] = await t.loggedIn(1);
+  return { user: user!, message: peerMessage(s.peerUser(from), [user!.address]) };
+}
+
+/** The Hive's own ticket for a message a local user sent to a fresh user of `to`, once the relay has come (M3). */
+async function outboundTicket(s: CountersignScenario, t: CheckContext, to: PeerName = 'alpha'): Promise<{ ticket: string; recipient: string; sender: SessionUser }> {
+  const [sender] = await t.loggedIn(1);
+  const recipient = s.peerUser(to, 'r');
+  const since = Date.now();
+  await sendMessage(t, sender!, { to: [recipient], body: 'to be fetched' });
+  const relay = await expectRelay(s, t, recipient, to, since);
+  return { ticket: relay.ticket, recipient, sender: sender! };
+}
+
+/** The well-formed relay the Hive sent `peer` for a message to `recipient`, within 30 s (M3, Q10, A3). */
+async function expectRelay(s: CountersignScenario, t: CheckContext, recipient: string, peer: PeerName, since: number): Promise<RelayRecord> {
+  const relay = await s.awaitRelay(recipient);
+  if (!relay) return t.fail('M3', `no relay for ${recipient} reached ${s.peer.baseUrl(peer)} within 30 s; relays the peers received meanwhile:${s.describeRelays(since)}`);
+  if (relay.request.unexpected) t.fail(relay.request.unexpected.rule, `the relay was malformed: ${describePeerRequest(relay.request, since)}`);
+  return relay;
+}
+
+/** Sends a step 2 to the Hive as a peer Hive's psychocat (or any iam). */
+function fetchAs(t: CheckContext, iam: string, ticket: unknown) {
+  return t.call('Epost_msg_fetch', { iam, ticket } as { iam: string; ticket: string });
+}
+
+/** Positions at which two tickets differ, a length difference counting as that many. */
+function differingPositions(a: string, b: string): number {
+  let count = Math.abs(a.length - b.length);
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) count++;
+  return count;
+}
+
+const AUDIT_ID = 'PAME-CS-016';
+
+export const countersignChecks: readonly Check[] = defineChecks([
+  {
+    id: 'PAME-CS-001',
+    title: 'a relayed message is fetched from the base URL the domain map gives the relaying Hive, and delivered exactly as fetched',
+    rules: ['C1', 'C2', 'T2', 'Q10', 'G1'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const [ana] = await t.loggedIn(1);
+      // A recipient at another Hive too: the Hive delivers to its own users only, and keeps `to` whole.
+      const message = peerMessage(s.peerUser('alpha'), [ana!.address, s.peerUser('beta')]);
+      const ticket = s.ticket({ alpha: confirm(message) });
+      const relay = await s.relay('alpha', ticket);
+      s.expectStepTwo(ticket, 'alpha', relay);
+      t.expectResp(relay, 1, 'Q10', 'alpha relayed a ticket it confirms, for a local user');
+      const [got] = await s.deliveredTo(ana!, 1, 'Q10', 'after a confirmed relay');
+      const wrong = differences(got!, message);
+      t.check(wrong.length === 0, 'G1', `the delivered message is not the fetched one: ${wrong.join('; ')}`, t.exchanges.at(-1));
+    }),
+  },
+  {
+    id: 'PAME-CS-002',
+    title: 'relayed messages among the same participants share one conversation, with the local user\'s reply too',
+    rules: ['M4'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const [ana] = await t.loggedIn(1);
+      const sender = s.peerUser('alpha');
+      for (const part of [1, 2]) {
+        const ticket = s.ticket({ alpha: confirm(peerMessage(sender, [ana!.address], { subject: `part ${part}` })) });
+        s.t.expectResp(await s.relay('alpha', ticket), 1, 'Q10', `relaying part ${part}`);
+      }
+      const msgs = await s.deliveredTo(ana!, 2, 'Q10', 'after two confirmed relays');
+      const convs = new Set(msgs.map((m) => m.conv));
+      t.check(convs.size === 1, 'M4', `two messages from ${sender} to ${ana!.address} landed in ${convs.size} conversations: ${[...convs].join(', ')}`, t.exchanges.at(-1));
+      const reply = await sendMessage(t, ana!, { to: [sender], body: 'a reply across Hives' });
+      t.check(convs.has(reply.conv), 'M4', `${ana!.address}'s reply to ${sender} went to conversation ${reply.conv}, not ${[...convs][0]}`, t.exchanges.at(-1));
+    }),
+  },
+  {
+    id: 'PAME-CS-003',
+    title: 'message data and a callback URL in the relay request itself are ignored: only step 2 counts, sent only to the resolved base URL',
+    rules: ['C1', 'C2'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const [ana, bob] = await t.loggedIn(2);
+      const message = peerMessage(s.peerUser('alpha'), [ana!.address]);
+      const ticket = s.ticket({ alpha: confirm(message) });
+      const forged = { from: s.peerUser('alpha', 'mallory'), to: [bob!.address], subject: 'forged subject', body: 'forged body', format: 'plain', date: '2030-01-01T00:00:00Z', ip: '203.0.113.66' };
+      const callback = s.peer.elsewhere('forged-callback');
+      const relay = await s.relay('alpha', ticket, { ...forged, msg: { ...forged, msg: 'forged' }, callback, url: callback, baseUrl: callback });
+      s.expectStepTwo(ticket, 'alpha', relay);
+      t.expectResp(relay, 1, 'C1', 'a relay alpha confirms, carrying forged message parts (ignored, E3)');
+      const [got] = await s.deliveredTo(ana!, 1, 'C1', 'the fetched message should reach its recipient');
+      const wrong = differences(got!, message);
+      t.check(wrong.length === 0, 'C1', `the delivered message took data from step 1: ${wrong.join('; ')}`, t.exchanges.at(-1));
+      await s.expectNothingDelivered(bob!, 'C1', `${bob!.address} was named only in the relay request's own 'to'`);
+    }),
+  },
+  {
+    id: 'PAME-CS-004',
+    title: 'a relay claiming a Hive that never issued the ticket (it answers 0) is answered 0 and delivers nothing',
+    rules: ['C3', 'C2'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const { user } = await relayedToNewUser(s, t, 'gamma');
+      await expectUndelivered(s, user, 'gamma', deny(), 'resp 0 (gamma never issued the ticket)', [0], 'C3');
+    }),
+  },
+  {
+    id: 'PAME-CS-005',
+    title: 'step 2 answering with anything but resp 1 and a valid Message delivers nothing, and the relay gets 0',
+    rules: ['C3', 'G1'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const invalid: readonly { what: string; answer: (m: Message) => FetchAnswer }[] = [
+        { what: 'a Message without ip', answer: ({ ip: _ip, ...m }) => confirm(m) },
+        { what: 'a date not written in UTC (T9)', answer: (m) => confirm({ ...m, date: '2025-03-14T17:09:26+02:00' }) },
+        { what: 'an ip that is no IP address', answer: (m) => confirm({ ...m, ip: 'localhost' }) },
+        { what: 'a body holding an HTML tag (M1)', answer: (m) => confirm({ ...m, body: 'hello <b>there</b>' }) },
+        { what: 'a BBCode javascript: URL (M2)', answer: (m) => confirm({ ...m, body: '[url=javascript:alert(1)]look[/url]' }) },
+        { what: 'a member the Message does not have', answer: (m) => confirm({ ...m, priority: 'urgent' }) },
+        { what: "an empty 'to'", answer: (m) => confirm({ ...m, to: [] }) },
+        { what: 'a Message that is a string', answer: () => confirm('hello') },
+        { what: 'resp 0 with a valid Message attached', answer: (m) => answerJson({ resp: 0, msg: m }) },
+        { what: 'resp 1 without a Message', answer: () => answerJson({ resp: 1 }) },
+      ];
+      await eachVariant(t, invalid, async ({ what, answer }) => {
+        const { user, message } = await relayedToNewUser(s, t);
+        await expectUndelivered(s, user, 'alpha', answer(message), what, [0], 'C3');
+      });
+    }),
+  },
+  {
+    id: 'PAME-CS-006',
+    title: 'a failing step 2 (5xx, broken JSON, an oversized reply, a redirect) delivers nothing, and the Hive stays healthy',
+    rules: ['C3', 'C2'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const faults: readonly { what: string; answer: (m: Message) => FetchAnswer }[] = [
+        { what: 'HTTP 500 (with a confirming body)', answer: (m) => serverError(m) },
+        { what: 'JSON cut off in the middle', answer: (m) => invalidJson(m) },
+        { what: 'a 2 MiB reply whose Message is oversized', answer: (m) => oversized({ ...m }) },
+        { what: 'a redirect to another address (with a confirming body)', answer: (m) => redirect(s.peer.elsewhere('redirected'), m) },
+      ];
+      await eachVariant(t, faults, async ({ what, answer }) => {
+        const { user, message } = await relayedToNewUser(s, t);
+        await expectUndelivered(s, user, 'alpha', answer(message), what, [0, -1], 'C3');
+        await s.expectHealthy('C3', `step 2 answered with ${what}`);
+      });
+    }),
+  },
+  {
+    id: 'PAME-CS-007',
+    title: 'step 2 answering after 10 s, or never, delivers nothing; the relay is still answered within 30 s',
+    rules: ['C3', 'C6'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    // Inherently about 11 s: the late answer comes after the 10 s the Hive may wait. Both variants run at once.
+    timeoutMs: 50_000,
+    run: countersign(async (s, t) => {
+      const slow: readonly { what: string; answer: (m: Message) => FetchAnswer }[] = [
+        { what: `a confirmation sent only after ${LATE_ANSWER_MS / 1000} s`, answer: (m) => late(LATE_ANSWER_MS, confirm(m)) },
+        { what: 'no answer at all (the connection is held open)', answer: () => hang() },
+      ];
+      await eachVariant(t, slow, async ({ what, answer }) => {
+        const { user, message } = await relayedToNewUser(s, t);
+        const ticket = s.ticket({ alpha: answer(message) });
+        const relay = await s.relay('alpha', ticket);
+        const [fetch] = s.expectStepTwo(ticket, 'alpha', relay);
+        t.expectResp(relay, [0, -1], 'C3', `step 2 answered with ${what}`);
+        // A late answer is on its way until LATE_ANSWER_MS after step 2 arrived; look at the inbox only once it was sent or refused.
+        await s.settled(ticket, Math.max(0, fetch!.receivedAt + LATE_ANSWER_MS + 1_000 - Date.now()));
+        await s.expectNothingDelivered(user, 'C3', `step 2 answered with ${what}`);
+        await s.expectHealthy('C3', `step 2 answered with ${what}`);
+      });
+    }),
+  },
+  {
+    id: 'PAME-CS-008',
+    title: 'a fetched message whose sender is not in the relaying Hive\'s domain is not delivered',
+    rules: ['C4'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const [mark] = await t.users(1);
+      const foreign: readonly { what: string; from: string }[] = [
+        { what: 'a sender at beta.pame.test', from: `${t.uniqueName('f')}::beta.pame.test` },
+        { what: "a sender among the Hive's own users", from: mark!.address },
+      ];
+      await eachVariant(t, foreign, async ({ what, from }) => {
+        const [user] = await t.loggedIn(1);
+        const ticket = s.ticket({ alpha: confirm(peerMessage(from, [user!.address])) });
+        const relay = await s.relay('alpha', ticket);
+        s.expectStepTwo(ticket, 'alpha', relay);
+        t.expectResp(relay, [0, -1, -3.3, -3.4], 'C4', `alpha confirmed a message from ${what}`);
+        await s.expectNothingDelivered(user!, 'C4', `alpha confirmed a message from ${what} (${from})`);
+      });
+    }),
+  },
+  {
+    id: 'PAME-CS-009',
+    title: 'a relayed message for a user the Hive does not have gets -3.3 and reaches no recipient',
+    rules: ['Q10'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const [ana] = await t.loggedIn(1);
+      const ghost = t.address(t.uniqueName('ghost'));
+      for (const to of [[ghost], [ana!.address, ghost]]) {
+        const ticket = s.ticket({ alpha: confirm(peerMessage(s.peerUser('alpha'), to)) });
+        const relay = await s.relay('alpha', ticket);
+        s.expectStepTwo(ticket, 'alpha', relay);
+        t.expectResp(relay, -3.3, 'Q10', `a relayed message to ${to.join(', ')}, where ${ghost} does not exist`);
+      }
+      await s.expectNothingDelivered(ana!, 'Q10', `the relay naming ${ghost} was refused with -3.3`);
+    }),
+  },
+  {
+    id: 'PAME-CS-010',
+    title: 'a relayed message from a sender a recipient blocked gets -3.4 and reaches no recipient',
+    rules: ['Q10', 'Q8'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const [ana, bob] = await t.loggedIn(2);
+      const sender = s.peerUser('alpha');
+      t.expectOk(await t.call('Epost_contact_block', { iam: ana!.address, contact: sender }, { session: ana!.session }), 'Q8');
+      for (const to of [[ana!.address], [ana!.address, bob!.address]]) {
+        const ticket = s.ticket({ alpha: confirm(peerMessage(sender, to)) });
+        const relay = await s.relay('alpha', ticket);
+        s.expectStepTwo(ticket, 'alpha', relay);
+        t.expectResp(relay, -3.4, 'Q10', `a relayed message to ${to.join(', ')} from ${sender}, whom ${ana!.address} blocked`);
+      }
+      await s.expectNothingDelivered(ana!, 'Q10', `${ana!.address} blocked ${sender}`);
+      await s.expectNothingDelivered(bob!, 'Q10', `the relay was refused with -3.4 because ${ana!.address}, a fellow recipient, blocked ${sender}`);
+    }),
+  },
+  {
+    id: 'PAME-CS-011',
+    title: 'a ticket relayed twice is fetched again but delivered once',
+    rules: ['Q10'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const { user, message } = await relayedToNewUser(s, t);
+      const ticket = s.ticket({ alpha: confirm(message) });
+      t.expectResp(await s.relay('alpha', ticket), 1, 'Q10', 'the first relay');
+      const [first] = await s.deliveredTo(user, 1, 'Q10', 'after the first relay');
+      const again = await s.relay('alpha', ticket);
+      const fetches = s.expectStepTwo(ticket, 'alpha', again);
+      t.check(fetches.length >= 2, 'Q10', `the ticket was relayed twice but fetched ${fetches.length} time(s): a relay is always checked with step 2`, again);
+      t.expectResp(again, 1, 'Q10', 'the same ticket relayed again (it was delivered to every recipient)');
+      await s.expectNothingDelivered(user, 'Q10', 'the second relay of a delivered ticket');
+      const old = await t.call('Epost_conv_old', { iam: user.address, conv: first!.conv! }, { session: user.session });
+      const msgs = t.expectOk(old, 'Q7').msgs;
+      t.check(msgs.length === 1, 'Q10', `the conversation holds ${msgs.length} copies of the message relayed twice`, old);
+    }),
+  },
+  {
+    id: 'PAME-CS-012',
+    title: 'a message to remote users reaches each of their Hives as one relay within 30 s from the Hive\'s psychocat, and step 2 returns it',
+    rules: ['M3', 'Q10', 'Q11', 'G1', 'A3'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const [ana] = await t.loggedIn(1);
+      const recipients: Record<PeerName, string[]> = { alpha: [s.peerUser('alpha', 'r'), s.peerUser('alpha', 'r')], beta: [s.peerUser('beta', 'r')], gamma: [] };
+      const to = [...recipients.alpha, ...recipients.beta] as Message['to'];
+      const draft = { to, subject: 'über die Hives ✓', body: '[i]outbound[/i] 🐝', format: 'bbcode' as const };
+      const since = Date.now();
+      t.expectOk(await t.call('Epost_msg_send', { iam: ana!.address, ...draft }, { session: ana!.session }), 'Q5');
+      for (const peer of ['alpha', 'beta'] as const) {
+        const relay = await expectRelay(s, t, recipients[peer][0]!, peer, since);
+        const fetch = await fetchAs(t, peerSystemAddress(peer), relay.ticket);
+        const { msg } = t.expectOk(fetch, 'Q11', `${peer} fetching the ticket the Hive relayed to it`);
+        const wrong = differences(msg, { ...draft, from: ana!.address });
+        t.check(wrong.length === 0, 'G1', `step 2 returned another message than the one sent: ${wrong.join('; ')}`, fetch);
+        const copies = new Set(recipients[peer].flatMap((address) => s.relaysTo(address)).map((r) => r.request.seq));
+        t.check(copies.size === 1, 'M3', `${s.peer.baseUrl(peer)} received ${copies.size} relays of one message; one per remote domain is due`, fetch);
+      }
+    }),
+  },
+  {
+    id: 'PAME-CS-013',
+    title: 'step 2 answers 0 to a Hive with no recipient of the message and to tickets the Hive never issued; -1.1 without a psychocat iam',
+    rules: ['Q11', 'C5'],
+    level: 'MUST',
+    code: 'Epost_msg_fetch',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const { ticket } = await outboundTicket(s, t, 'alpha');
+      const last = ticket.at(-1) === 'A' ? 'B' : 'A';
+      const asks: readonly { iam: string; ticket: unknown; resp: number; rule: RuleId; what: string }[] = [
+        { iam: peerSystemAddress('beta'), ticket, resp: 0, rule: 'C5', what: 'beta, which has no recipient of the message' },
+        { iam: peerSystemAddress('alpha'), ticket: ticket.slice(0, -1) + last, resp: 0, rule: 'C5', what: 'alpha, with the ticket one character off' },
+        { iam: peerSystemAddress('alpha'), ticket: randomBytes(24).toString('base64url'), resp: 0, rule: 'Q11', what: 'alpha, with a ticket never issued' },
+        { iam: peerSystemAddress('alpha'), ticket: randomBytes(3750).toString('base64url'), resp: 0, rule: 'Q11', what: 'alpha, with a 5000-character ticket never issued' },
+        { iam: `${t.uniqueName('x')}::alpha.pame.test`, ticket, resp: -1.1, rule: 'Q11', what: 'an iam that is no psychocat' },
+        { iam: peerSystemAddress('alpha'), ticket: '', resp: -1.1, rule: 'Q11', what: 'an empty ticket' },
+        { iam: peerSystemAddress('alpha'), ticket: 42, resp: -1.1, rule: 'Q11', what: 'a ticket that is no string' },
+        { iam: peerSystemAddress('alpha'), ticket, resp: 1, rule: 'Q11', what: 'alpha, a recipient Hive, with the right ticket' },
+      ];
+      for (const ask of asks) t.expectResp(await fetchAs(t, ask.iam, ask.ticket), ask.resp, ask.rule, `step 2 from ${ask.what}`);
+    }),
+  },
+  {
+    id: 'PAME-CS-014',
+    title: 'countersign tickets are unique and unguessable: long, and unlike each other',
+    rules: ['C5'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const tickets: string[] = [];
+      await eachVariant(t, [1, 2, 3, 4, 5], async () => void tickets.push((await outboundTicket(s, t, 'alpha')).ticket));
+      for (const ticket of tickets) {
+        t.check([...ticket].length >= MIN_TICKET_CHARS, 'C5', `ticket ${JSON.stringify(ticket)} has ${[...ticket].length} characters; 128 random bits need at least ${MIN_TICKET_CHARS}`);
+      }
+      t.check(new Set(tickets).size === tickets.length, 'C5', `five messages got only ${new Set(tickets).size} distinct tickets: ${tickets.join(' ')}`);
+      for (const [i, a] of tickets.entries()) {
+        for (const b of tickets.slice(i + 1)) {
+          const differ = differingPositions(a, b);
+          t.check(differ >= MIN_TICKET_DIFFERENCES, 'C5', `tickets ${JSON.stringify(a)} and ${JSON.stringify(b)} differ in only ${differ} characters: they are counted or derived, not drawn at random`);
+        }
+      }
+    }),
+  },
+  {
+    id: 'PAME-CS-015',
+    title: 'a relay without a psychocat iam or a well-formed ticket gets -1.1 and no step 2; a ticket of 4096 characters is taken',
+    rules: ['Q10'],
+    level: 'MUST',
+    code: 'Epost_msg_relay',
+    needs: ['peer', 'registration'],
+    run: countersign(async (s, t) => {
+      const { user, message } = await relayedToNewUser(s, t);
+      const confirmed = s.ticket({ alpha: confirm(message) });
+      const refused: readonly { iam: string; ticket: unknown; what: string }[] = [
+        { iam: `${t.uniqueName('x')}::alpha.pame.test`, ticket: confirmed, what: 'an iam that is no psychocat' },
+        { iam: peerSystemAddress('alpha'), ticket: '', what: 'an empty ticket' },
+        { iam: peerSystemAddress('alpha'), ticket: 42, what: 'a ticket that is no string' },
+        { iam: peerSystemAddress('alpha'), ticket: s.ticket({ alpha: confirm(message) }, 4097), what: 'a ticket of 4097 characters' },
+      ];
+      for (const { iam, ticket, what } of refused) {
+        const relay = await t.call('Epost_msg_relay', { iam, ticket } as { iam: string; ticket: string });
+        t.expectResp(relay, -1.1, 'Q10', `a relay with ${what}`);
+        const steps = typeof ticket === 'string' && ticket !== '' ? s.requestsWith(ticket) : [];
+        t.check(steps.length === 0, 'Q10', `a relay with ${what} was refused, yet the Hive sent step 2 for it:${s.describe(steps)}`, relay);
+      }
+      await s.expectNothingDelivered(user, 'Q10', 'every relay was malformed');
+      const longest = s.ticket({ alpha: confirm(message) }, 4096);
+      const relay = await s.relay('alpha', longest);
+      s.expectStepTwo(longest, 'alpha', relay);
+      t.expectResp(relay, 1, 'Q10', 'a relay whose ticket has 4096 characters, the most allowed');
+      await s.deliveredTo(user, 1, 'Q10', 'after a relay with a 4096-character ticket');
+    }),
+  },
+  {
+    id: AUDIT_ID,
+    title: 'the peer Hives received nothing the countersign did not call for (every other request is listed with its source)',
+    rules: ['C2', 'A3', 'Q10', 'T4'],
+    level: 'MUST',
+    code: '*',
+    needs: ['peer'],
+    // Waits for every other countersign check of the run, the slowest included.
+    timeoutMs: 60_000,
+    run: countersign(async (s, t) => {
+      const { only, skip } = t.settings;
+      const others = countersignChecks.filter((check) => check.id !== AUDIT_ID && (only.length === 0 || selects(only, check.id)) && !selects(skip, check.id) && !missingRequirement(check, t.env));
+      const pending = () => others.filter((check) => !s.peer.script.hasEnded(check.id)).map((check) => check.id);
+      await t.poll(async () => (pending().length === 0 ? true : undefined), { deadlineMs: 55_000, intervalMs: 200 });
+      if (pending().length > 0) t.note(`audited before these checks ended: ${pending().join(', ')}`);
+      const requests = s.peer.requests;
+      const unexpected = requests.filter((request) => request.unexpected);
+      t.note(`the peer Hives received ${requests.length} requests, ${unexpected.length} unexpected`);
+      for (const rule of new Set(unexpected.map((request) => request.unexpected!.rule))) {
+        const listed = unexpected.filter((request) => request.unexpected!.rule === rule);
+        t.flag(rule, `the Hive sent the peer Hives ${listed.length} request(s) no countersign step called for:${s.describe(listed)}`);
+      }
+    }),
+  },
+]);

@@ -1,0 +1,411 @@
+// Envelope and address checks (profile §2): iam and w on every request (E1),
+// nothing but the listed codes (E2), unlisted parts ignored (E3), paging (E4),
+// address forms (A1, A2) and the reserved psychocat (A3).
+import { randomBytes } from 'node:crypto';
+import { defineChecks } from '../src/checks/check.js';
+import type { CheckContext } from '../src/checks/context.js';
+import type { Exchange } from '../src/client/exchange.js';
+import type { ContactListOk, Message } from '../src/generated/schemas.js';
+import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
+import type { RuleId } from '../src/protocol/rules.js';
+import { readPage, sendAtOnce, sendInOrder, sendMessage, type Page, type SessionUser } from './conversation-steps.js';
+
+// ---- shared steps ---------------------------------------------------------------
+
+/** The Hive's domain; the checks that need it are declared for a request code, so they are skipped without it. */
+function domainOf(t: CheckContext): string {
+  return t.domain ?? t.skip("the Hive's domain is unknown");
+}
+
+/** The same name with every other letter upper-case: AbCd… (A1: the Hive must not care). */
+function mixedCase(text: string): string {
+  return [...text].map((char, i) => (i % 2 === 0 ? char.toUpperCase() : char)).join('');
+}
+
+/** A POST whose body is this object as JSON, for requests the client cannot build (no w). */
+function postObject(t: CheckContext, parts: Record<string, unknown>): Promise<Exchange> {
+  return t.send({ method: 'POST', body: JSON.stringify(parts), headers: { 'content-type': 'application/json' } });
+}
+
+async function contactsOf(t: CheckContext, user: SessionUser, extra: Record<string, unknown> = {}, rule: RuleId = 'Q9'): Promise<ContactListOk['contacts']> {
+  const exchange = await t.call('Epost_contact_list', { iam: user.address, ...extra }, { session: user.session });
+  return (t.expectResp(exchange, 1, rule, `listing the contacts of ${user.address}`) as unknown as ContactListOk).contacts;
+}
+
+function ids(messages: readonly Message[]): string[] {
+  return messages.map((message) => message.msg);
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A fresh conversation of `count` messages from one user to another, sent at once. */
+async function conversationOf(t: CheckContext, count: number): Promise<{ reader: SessionUser; conv: string }> {
+  const [sender, reader] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+  const [first] = await sendAtOnce(t, sender, reader.address, count, { rule: 'E4', doing: 'filling a conversation to page through' });
+  return { reader, conv: first!.conv };
+}
+
+// ---- E1 / E2 cases --------------------------------------------------------------------
+
+/** iam values that are not addresses (A1): bad user part, bad domain, a port, wrong separators, other types. */
+function malformedIams(domain: string): readonly unknown[] {
+  return [
+    '', 'ana::', `::${domain}`, '-ana', '.ana', 'ana smith', 'ana@example.org', `ana:${domain}`, `ana::${domain}::x`, `ana::${domain}:8080`,
+    'ana::-bad.example', 'ana::bad_label.example', 'ana::a..example', `ana::${'d'.repeat(64)}.example`, `ana::${'d.'.repeat(127)}example`,
+    'a'.repeat(65), 'añа', ' ana', 'ana\n', 42, null, true, [], {}, ['ana'],
+  ];
+}
+
+/** w values that are no request code of §5: plausible forbidden calls, near misses in letter case and spacing. */
+const UNKNOWN_CODES: readonly string[] = [
+  'Epost_user_info', 'Epost_user_exists', 'Epost_user_search', 'Epost_user_ip', 'Epost_msg_count', 'Epost_chat_list',
+  'Epost_contact_list_of', 'Epost_msg_send2', 'epost_ping', 'EPOST_PING', 'Epost_Ping', 'epost_contact_list',
+  ' Epost_ping', 'Epost_ping ', 'Epost_ping\u0000', 'Epost_ping\n', '',
+];
+
+/** Parts a Hive might mistake for whom a request is about or how much it returns. */
+function widening(other: SessionUser): Record<string, unknown> {
+  return { user: other.address, of: other.address, owner: other.address, iam2: other.address, session2: other.session, sessions: [other.session], all: true };
+}
+
+/** start / limit values E4 refuses: negative, fractional, not numbers. */
+const BAD_PAGES: readonly Page[] = [
+  { start: -1 }, { start: 1.5 }, { start: '1' }, { start: null }, { start: true }, { start: [] },
+  { limit: -1 }, { limit: 2.5 }, { limit: '10' }, { limit: null }, { limit: false }, { limit: {} },
+];
+
+/** More messages than any default page may hold (E4: at most 100). */
+const OVER_A_PAGE = 101;
+
+// ---- the checks ---------------------------------------------------------------------
+
+export const envelopeChecks = defineChecks([
+  {
+    id: 'PAME-ENV-001',
+    title: 'a request without iam gets -1.1, even with a valid session',
+    rules: ['E1'],
+    level: 'MUST',
+    code: 'Epost_ping',
+    async run(t) {
+      const user = (await t.loggedIn(1))[0]!;
+      const cases: [Exchange, string][] = [
+        [await t.call('Epost_ping', {}), 'Epost_ping by POST without iam'],
+        [await t.call('Epost_ping', {}, { method: 'GET' }), 'Epost_ping by GET without iam'],
+        [await t.call('Epost_user_register', { pass: randomBytes(12).toString('base64url') }), 'Epost_user_register without iam'],
+        [await t.call('Epost_contact_list', {}, { session: user.session }), 'Epost_contact_list with a valid session but no iam'],
+      ];
+      for (const [exchange, what] of cases) t.expectResp(exchange, -1.1, 'E1', what);
+    },
+  },
+  {
+    id: 'PAME-ENV-002',
+    title: 'a request without w, or with a w that is not a string, gets -1.1',
+    rules: ['E1'],
+    level: 'MUST',
+    code: 'Epost_ping',
+    async run(t) {
+      const iam = t.address(t.uniqueName('w'));
+      t.expectResp(await postObject(t, { iam }), -1.1, 'E1', 'a POST holding only iam');
+      t.expectResp(await t.send({ method: 'GET', query: `?iam=${encodeURIComponent(JSON.stringify(iam))}` }), -1.1, 'E1', 'a GET holding only iam');
+      t.expectResp(await postObject(t, { iam, pass: randomBytes(12).toString('base64url') }), -1.1, 'E1', 'a registration without w');
+      for (const w of [null, 1, ['Epost_ping'], { code: 'Epost_ping' }, true]) {
+        t.expectResp(await postObject(t, { w, iam }), -1.1, 'E1', `w: ${JSON.stringify(w)}`);
+      }
+    },
+  },
+  {
+    id: 'PAME-ENV-003',
+    title: 'an iam that is not a well-formed address gets -1.1',
+    rules: ['E1', 'A1'],
+    level: 'MUST',
+    code: 'Epost_ping',
+    async run(t) {
+      for (const iam of malformedIams(t.domain ?? 'hive.pame.test')) {
+        t.expectResp(await t.call('Epost_ping', { iam }), -1.1, 'E1', `Epost_ping with iam ${JSON.stringify(iam)}`);
+      }
+      t.expectResp(await t.call('Epost_ping', { iam: 'ana::bad_label.example' }, { method: 'GET' }), -1.1, 'E1', 'Epost_ping by GET with a malformed iam');
+    },
+  },
+  {
+    id: 'PAME-ENV-004',
+    title: 'an unknown request code gets exactly {"resp":-1.1}',
+    rules: ['E2'],
+    level: 'MUST',
+    code: '*',
+    async run(t) {
+      const user = (await t.loggedIn(1))[0]!;
+      const sent: [Exchange, string][] = [];
+      for (const w of UNKNOWN_CODES) sent.push([await t.call(w, { iam: user.address, user: user.address }, { session: user.session }), `w ${JSON.stringify(w)}`]);
+      for (const w of ['Epost_user_info', 'epost_ping']) sent.push([await t.call(w, { iam: user.address }, { method: 'GET', session: user.session }), `w ${JSON.stringify(w)} by GET`]);
+      for (const [exchange, what] of sent) {
+        const reply = t.expectResp(exchange, -1.1, 'E2', what);
+        const extra = Object.keys(reply).filter((member) => member !== 'resp');
+        t.check(extra.length === 0, 'E2', `the reply to ${what} carries ${extra.join(', ')} besides resp`, exchange);
+      }
+    },
+  },
+  {
+    id: 'PAME-ENV-005',
+    title: 'unlisted parts never make a request act for another user',
+    rules: ['E3'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender, other, recipient] = (await t.loggedIn(3)) as [SessionUser, SessionUser, SessionUser];
+      const posing = { from: other.address, sender: other.address, as: other.address, ...widening(other) };
+      const exchange = await t.call('Epost_msg_send', { iam: sender.address, to: [recipient.address], body: 'who sent this?', ...posing }, { session: sender.session });
+      const { conv } = t.expectResp(exchange, 1, 'E3', 'sending with parts that name another user');
+      const [message] = await readPage(t, recipient, String(conv), {}, { rule: 'E3' });
+      t.check(message?.from === sender.address, 'E3', `the message is from ${message?.from}, not the session user ${sender.address}`, t.exchanges.at(-1));
+
+      const added = await t.call('Epost_contact_add', { iam: sender.address, contact: recipient.address, ...posing }, { session: sender.session });
+      t.expectResp(added, 1, 'E3', 'adding a contact with parts that name another user');
+      const othersContacts = await contactsOf(t, other);
+      t.check(othersContacts.length === 0, 'E3', `a contact added by ${sender.address} landed in the directory of ${other.address}: ${JSON.stringify(othersContacts)}`, t.exchanges.at(-1));
+      const ownContacts = await contactsOf(t, sender);
+      t.check(ownContacts.some((entry) => entry.contact === recipient.address), 'E3', `the contact ${recipient.address} is not in the directory of the session user who added it`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-ENV-006',
+    title: 'unlisted parts never widen what a request returns',
+    rules: ['E3'],
+    level: 'MUST',
+    code: 'Epost_contact_list',
+    async run(t) {
+      const [asker, other, third] = (await t.loggedIn(3)) as [SessionUser, SessionUser, SessionUser];
+      t.expectResp(await t.call('Epost_contact_add', { iam: other.address, contact: third.address }, { session: other.session }), 1, 'Q8', 'giving the other user a contact');
+      const { conv } = await sendMessage(t, other, { to: [third.address], body: 'between the two of us' });
+
+      const plain = await contactsOf(t, asker);
+      const widened = await contactsOf(t, asker, widening(other), 'E3');
+      t.check(sameList(widened, plain), 'E3', `Epost_contact_list with parts naming ${other.address} returned ${JSON.stringify(widened)}, not the asker's own ${JSON.stringify(plain)}`, t.exchanges.at(-1));
+
+      const old = await t.call('Epost_conv_old', { iam: asker.address, conv, ...widening(other) }, { session: asker.session });
+      t.expectResp(old, -3.2, 'E3', "Epost_conv_old of another user's conversation with parts naming that user");
+      const fresh = await t.call('Epost_conv_new', { iam: asker.address, ...widening(third) }, { session: asker.session });
+      t.expectResp(fresh, 0, 'E3', "Epost_conv_new with parts naming a user who has new messages");
+      const stillNew = await t.call('Epost_conv_new', { iam: third.address, conv }, { session: third.session });
+      t.expectResp(stillNew, 1, 'E3', 'the real recipient reading the message no one else may have taken');
+    },
+  },
+  {
+    id: 'PAME-ENV-007',
+    title: 'the default page (no limit, or limit 0) holds 1 to 100 messages',
+    rules: ['E4'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const { reader, conv } = await conversationOf(t, OVER_A_PAGE);
+      const byDefault = await readPage(t, reader, conv, {}, { rule: 'E4' });
+      t.check(byDefault.length >= 1 && byDefault.length <= 100, 'E4', `without start and limit, ${byDefault.length} of ${OVER_A_PAGE} messages came back; the default page holds 1 to 100`, t.exchanges.at(-1));
+      for (const page of [{ limit: 0 }, { start: 0, limit: 0 }]) {
+        const explicit = await readPage(t, reader, conv, page, { rule: 'E4' });
+        t.check(sameList(ids(explicit), ids(byDefault)), 'E4', `${JSON.stringify(page)} returned ${explicit.length} messages, not the default page of ${byDefault.length}`, t.exchanges.at(-1));
+      }
+    },
+  },
+  {
+    id: 'PAME-ENV-008',
+    title: 'start and limit select the matching window of the conversation; past the end is 0',
+    rules: ['E4', 'Q7'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const { reader, conv } = await conversationOf(t, 5);
+      const all = ids(await readPage(t, reader, conv, { limit: 5 }, { rule: 'E4' }));
+      t.check(all.length === 5, 'E4', `limit 5 returned ${all.length} of 5 messages`, t.exchanges.at(-1));
+      const windows: [Page, string[]][] = [
+        [{ start: 1, limit: 2 }, all.slice(1, 3)],
+        [{ start: 4, limit: 10 }, all.slice(4)],
+        [{ start: 2 }, all.slice(2)],
+      ];
+      for (const [page, expected] of windows) {
+        const got = ids(await readPage(t, reader, conv, page, { rule: 'E4' }));
+        t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} returned messages ${got.join(', ')}, not ${expected.join(', ')}`, t.exchanges.at(-1));
+      }
+      for (const page of [{ start: 5 }, { start: 1000, limit: 1 }]) {
+        const exchange = await t.call('Epost_conv_old', { iam: reader.address, conv, ...page }, { session: reader.session });
+        t.expectResp(exchange, 0, 'Q7', `${JSON.stringify(page)} is past the end of a 5-message conversation`);
+      }
+    },
+  },
+  {
+    id: 'PAME-ENV-009',
+    title: 'a negative, fractional or non-numeric start or limit gets -1.1',
+    rules: ['E4'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const { reader, conv } = await conversationOf(t, 1);
+      for (const page of BAD_PAGES) {
+        const exchange = await t.call('Epost_conv_old', { iam: reader.address, conv, ...page }, { session: reader.session });
+        t.expectResp(exchange, -1.1, 'E4', `Epost_conv_old with ${JSON.stringify(page)}`);
+      }
+      for (const page of [{ start: -1 }, { limit: 0.5 }]) {
+        const exchange = await t.call('Epost_conv_old', { iam: reader.address, conv, ...page }, { method: 'GET', session: reader.session });
+        t.expectResp(exchange, -1.1, 'E4', `Epost_conv_old by GET with ${JSON.stringify(page)}`);
+      }
+    },
+  },
+  {
+    id: 'PAME-ENV-010',
+    title: "a limit above the Hive's largest page is served as the largest page, not refused",
+    rules: ['E4'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const { reader, conv } = await conversationOf(t, 3);
+      const large = await readPage(t, reader, conv, { limit: 1_000_000 }, { rule: 'E4', doing: 'reading with limit 1000000' });
+      t.check(large.length === 3, 'E4', `limit 1000000 returned ${large.length} of 3 messages`, t.exchanges.at(-1));
+      const largest = await readPage(t, reader, conv, { limit: Number.MAX_SAFE_INTEGER }, { rule: 'E4', doing: `reading with limit ${Number.MAX_SAFE_INTEGER}` });
+      t.check(sameList(ids(largest), ids(large)), 'E4', `limit ${Number.MAX_SAFE_INTEGER} returned ${largest.length} messages, limit 1000000 ${large.length}: both are the largest page`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-ENV-011',
+    title: 'a conversation is listed newest first, by arrival, across senders and pages',
+    rules: ['E4'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const [a, b] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const bodies = ['first', 'second', 'third', 'fourth'];
+      // Alternating senders, each message sent after the previous one was taken: the order of arrival is known.
+      let conv = '';
+      for (const [i, body] of bodies.entries()) {
+        const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
+        conv = (await sendMessage(t, from, { to: [to.address], body }, { rule: 'E4' })).conv;
+      }
+      const newestFirst = [...bodies].reverse();
+      const pages: [Page, string[]][] = [
+        [{}, newestFirst],
+        [{ limit: 2 }, newestFirst.slice(0, 2)],
+        [{ start: 2, limit: 2 }, newestFirst.slice(2, 4)],
+      ];
+      for (const [page, expected] of pages) {
+        const got = (await readPage(t, a, conv, page, { rule: 'E4' })).map((message) => message.body);
+        t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} listed ${got.join(', ')}; newest first is ${expected.join(', ')}`, t.exchanges.at(-1));
+      }
+    },
+  },
+  {
+    id: 'PAME-ADDR-001',
+    title: 'user names are one user in any letter case',
+    rules: ['A1'],
+    level: 'MUST',
+    code: 'Epost_user_register',
+    needs: ['registration'],
+    async run(t) {
+      const domain = domainOf(t);
+      const name = t.uniqueName('case');
+      const pass = randomBytes(12).toString('base64url');
+      const mixed = `${mixedCase(name)}::${domain.toUpperCase()}`;
+      t.expectResp(await t.call('Epost_user_register', { iam: mixed, pass }), 1, 'A1', `registering ${mixed}`);
+      const lower = `${name}::${domain}`;
+      t.expectResp(await t.call('Epost_user_register', { iam: lower, pass }), -1.304, 'A1', `registering ${lower} after ${mixed}: the same user`);
+      const sessions: string[] = [];
+      try {
+        for (const iam of [lower, name.toUpperCase()]) {
+          const reply = t.expectResp(await t.call('Epost_session_open', { iam, pass }), 1, 'A1', `logging in as ${iam}, registered as ${mixed}`);
+          sessions.push(String(reply.session));
+        }
+        const list = await t.call('Epost_contact_list', { iam: name.toUpperCase() }, { session: sessions[0]! });
+        t.expectResp(list, 1, 'A1', `using the session opened as ${lower} with iam ${name.toUpperCase()}`);
+      } finally {
+        await Promise.all(sessions.map((session) => t.call('Epost_session_close', { iam: lower }, { session })));
+      }
+    },
+  },
+  {
+    id: 'PAME-ADDR-002',
+    title: 'replies write addresses in full and lower-case, however requests wrote them',
+    rules: ['A1'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const domain = domainOf(t);
+      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const shouted = `${recipient.name.toUpperCase()}::${domain.toUpperCase()}`;
+      const { conv } = await sendMessage(t, sender, { to: [shouted], body: 'hello in capitals' }, { rule: 'A1', doing: `sending to ${shouted}` });
+      const [message] = await readPage(t, sender, conv, {}, { rule: 'A1' });
+      t.check(message?.from === sender.address && sameList(message.to, [recipient.address]), 'A1', `the message reads from ${message?.from} to ${JSON.stringify(message?.to)}, not from ${sender.address} to ["${recipient.address}"]`, t.exchanges.at(-1));
+
+      const bare = mixedCase(recipient.name);
+      t.expectResp(await t.call('Epost_contact_add', { iam: sender.address, contact: bare }, { session: sender.session }), 1, 'A1', `adding the contact ${bare}`);
+      const contacts = await contactsOf(t, sender, {}, 'A1');
+      const written = contacts.map((entry) => entry.contact);
+      t.check(sameList(written, [recipient.address]) && written.every(isFullAddress), 'A1', `the contact added as ${bare} is listed as ${JSON.stringify(written)}, not ["${recipient.address}"]`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-ADDR-003',
+    title: "a bare user name names a user of the Hive's own domain",
+    rules: ['A2'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    needs: ['registration'],
+    async run(t) {
+      const domain = domainOf(t);
+      const name = t.uniqueName('bare');
+      const pass = randomBytes(12).toString('base64url');
+      t.expectResp(await t.call('Epost_user_register', { iam: name, pass }), 1, 'A2', `registering the bare name ${name}`);
+      const registered = { name, pass, address: `${name}::${domain}` };
+      const user = { ...registered, session: await t.login(registered) };
+      t.expectResp(await t.call('Epost_contact_list', { iam: name }, { session: user.session }), 1, 'A2', `a session request with the bare iam ${name}`);
+
+      const recipient = (await t.loggedIn(1))[0]!;
+      const sent = await sendMessage(t, user, { to: [recipient.name], body: 'to a bare name' }, { rule: 'A2', doing: `sending to the bare name ${recipient.name}` });
+      const [message] = await readPage(t, recipient, sent.conv, {}, { rule: 'A2' });
+      t.check(message !== undefined && sameList(message.to, [recipient.address]), 'A2', `a message sent to ${recipient.name} reached ${recipient.address} as to ${JSON.stringify(message?.to)}`, t.exchanges.at(-1));
+
+      t.expectResp(await t.call('Epost_contact_add', { iam: user.address, contact: recipient.name }, { session: user.session }), 1, 'A2', `adding the bare contact ${recipient.name}`);
+      const contacts = await contactsOf(t, user, {}, 'A2');
+      t.check(contacts.some((entry) => entry.contact === recipient.address), 'A2', `the bare contact ${recipient.name} is not listed as ${recipient.address}: ${JSON.stringify(contacts)}`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-ADDR-004',
+    title: 'nobody can register psychocat, in any form, nor log in as it',
+    rules: ['A3'],
+    level: 'MUST',
+    code: 'Epost_user_register',
+    needs: ['registration'],
+    async run(t) {
+      const domain = domainOf(t);
+      const forms: [string, number[]][] = [
+        [SYSTEM_USER, [-1.304]],
+        [`${SYSTEM_USER}::${domain}`, [-1.304]],
+        [mixedCase(SYSTEM_USER), [-1.304]],
+        [`${SYSTEM_USER.toUpperCase()}::${domain.toUpperCase()}`, [-1.304]],
+        // Another domain's psychocat is both reserved (A3) and foreign (Q2): either refusal will do.
+        [`${SYSTEM_USER}::elsewhere.pame.test`, [-1.304, -1.1]],
+      ];
+      for (const [iam, refusals] of forms) {
+        const pass = randomBytes(12).toString('base64url');
+        t.expectResp(await t.call('Epost_user_register', { iam, pass }), refusals, 'A3', `registering ${iam}`);
+        const login = await t.call('Epost_session_open', { iam: `${SYSTEM_USER}::${domain}`, pass });
+        t.expectResp(login, -1.301, 'A3', `logging in as psychocat with the password just offered for ${iam}`);
+      }
+    },
+  },
+  {
+    id: 'PAME-ADDR-005',
+    title: "the Hive's psychocat is a valid recipient and contact",
+    rules: ['A3'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const system = `${SYSTEM_USER}::${domainOf(t)}`;
+      const user = (await t.loggedIn(1))[0]!;
+      const { conv } = await sendMessage(t, user, { to: [system], body: 'a word for the operator' }, { rule: 'A3', doing: `sending to ${system}` });
+      const [message] = await readPage(t, user, conv, {}, { rule: 'A3' });
+      t.check(message !== undefined && sameList(message.to, [system]), 'A3', `a message sent to ${system} is addressed to ${JSON.stringify(message?.to)}`, t.exchanges.at(-1));
+      t.expectResp(await t.call('Epost_contact_add', { iam: user.address, contact: system }, { session: user.session }), 1, 'A3', `adding ${system} as a contact`);
+      const contacts = await contactsOf(t, user, {}, 'A3');
+      t.check(contacts.some((entry) => entry.contact === system && !entry.blocked), 'A3', `${system} is not in the directory as an unblocked contact: ${JSON.stringify(contacts)}`, t.exchanges.at(-1));
+    },
+  },
+]);

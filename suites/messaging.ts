@@ -1,0 +1,474 @@
+// Messaging (profile §5 Q5–Q7, §6): Epost_msg_send and every reply it can give,
+// what a message may hold (M1, M2), delivery (M3), conversations (M4), the
+// Message object (G1), and what Epost_conv_new and Epost_conv_old hand out.
+import { isDeepStrictEqual } from 'node:util';
+import { isIP } from 'node:net';
+import { defineChecks } from '../src/checks/check.js';
+import type { CheckContext } from '../src/checks/context.js';
+import type { Exchange } from '../src/client/exchange.js';
+import type { Message, MsgSendOk } from '../src/generated/schemas.js';
+import { RESP } from '../src/protocol/reply-codes.js';
+import type { RuleId } from '../src/protocol/rules.js';
+import { readPage, sendMessage, type SessionUser } from './conversation-steps.js';
+
+// ---- shared steps ---------------------------------------------------------------
+
+export interface TakeOptions {
+  /** Only the new messages of this conversation (Q6's `conv` part). */
+  readonly conv?: string;
+  /** The rule the check names when the reply is not 1 or 0. */
+  readonly rule?: RuleId;
+  readonly doing?: string;
+}
+
+/** What Epost_conv_new hands `reader` now: the messages, or [] when the Hive answers 0. */
+export async function takeNew(t: CheckContext, reader: SessionUser, { conv, rule = 'Q6', doing }: TakeOptions = {}): Promise<Message[]> {
+  const exchange = await t.call('Epost_conv_new', { iam: reader.address, ...(conv === undefined ? {} : { conv }) }, { session: reader.session });
+  const reply = t.expectResp(exchange, [RESP.OK, RESP.NO], rule, doing ?? `${reader.address} taking new messages${conv === undefined ? '' : ` of ${conv}`}`);
+  return reply.resp === RESP.OK ? (reply.msgs as Message[]) : [];
+}
+
+/** Ends the check naming `rule` unless Epost_conv_new has nothing new for `reader`: what a refused message must leave behind. */
+export async function expectNothingNew(t: CheckContext, reader: SessionUser, rule: RuleId, why: string): Promise<void> {
+  const fresh = await takeNew(t, reader, { rule });
+  t.check(fresh.length === 0, rule, `${why}, yet ${reader.address} received ${fresh.length} message(s): ${JSON.stringify(fresh.map((m) => m.body))}`, t.exchanges.at(-1));
+}
+
+/** Sends the parts as they are and expects a refusal: -1.1 and the like for malformed parts, -3.3 and -3.4 for recipients. */
+export async function expectSendRefused(t: CheckContext, sender: SessionUser, parts: Readonly<Record<string, unknown>>, resp: number, rule: RuleId, what: string): Promise<Exchange> {
+  const exchange = await t.call('Epost_msg_send', { iam: sender.address, ...parts }, { session: sender.session });
+  t.expectResp(exchange, resp, rule, what);
+  return exchange;
+}
+
+/** The message with this id among `msgs`, or the check ends naming `rule`. */
+function findSent(t: CheckContext, msgs: readonly Message[], sent: MsgSendOk, rule: RuleId, who: string): Message {
+  return msgs.find((m) => m.msg === sent.msg) ?? t.fail(rule, `${who} does not find message ${sent.msg} (conversation ${sent.conv}) among ${JSON.stringify(msgs.map((m) => m.msg))}`, t.exchanges.at(-1));
+}
+
+const ids = (msgs: readonly { readonly msg: string }[]): string[] => msgs.map((m) => m.msg);
+const sorted = (items: readonly string[]): string[] => [...items].sort();
+
+/**
+ * The IP the Hive sees this runner's default connection come from, when the
+ * target is a loopback address literal (then it is that address); undefined
+ * otherwise, as proxies and NAT may stand between.
+ */
+export function loopbackSource(t: CheckContext): string | undefined {
+  const host = new URL(t.settings.target).hostname.replace(/^\[|\]$/g, '');
+  return host === '127.0.0.1' || host === '::1' ? host : undefined;
+}
+
+/** An IP as a Hive might write one of IPv4 (::ffff:127.0.0.1 is 127.0.0.1). */
+function plainIp(ip: string): string {
+  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip.toLowerCase();
+}
+
+/** How far a message's date may be from the runner's clock: a Hive writing local time as UTC is off by whole hours. */
+const DATE_TOLERANCE_MS = 10 * 60_000;
+
+// ---- M1, M2: what a message may hold ----------------------------------------------
+
+interface Content {
+  readonly subject?: string;
+  readonly body: string;
+  readonly format?: 'plain' | 'bbcode';
+}
+
+/** Text M1 refuses: '<' followed by an ASCII letter, '/', '!' or '?'. */
+const HTML: readonly Content[] = [
+  { body: 'this is <b>bold</b>' },
+  { body: 'closing only </p>' },
+  { body: 'a comment <!-- hidden -->' },
+  { body: '<?php echo 1; ?>' },
+  { body: '<script>alert(1)</script>' },
+  { body: '<IMG SRC=x onerror=alert(1)>' },
+  { body: '<a href="https://example.org/">link</a>' },
+  { body: '[b]bold[/b] and <u>underlined</u>', format: 'bbcode' },
+  { subject: '<i>hello</i>', body: 'the subject holds a tag' },
+];
+
+/** Text M1 lets through: '<' not followed by what opens a tag. */
+const NOT_HTML: readonly Content[] = [
+  { body: 'a < b' },
+  { body: 'if 1<2 and 3 <= 4 then <3' },
+  { body: '<< >> <> <é <1' },
+  { subject: 'x < y', body: 'the subject compares' },
+  { body: 'in bbcode too: a < b, [b]1<2[/b]', format: 'bbcode' },
+];
+
+/** BBCode [url] and [img] tags whose target is a script URL (M2), in several spellings. */
+const SCRIPT_TAGS: readonly string[] = [
+  '[url=javascript:alert(1)]click[/url]',
+  '[url]javascript:alert(1)[/url]',
+  '[URL="JavaScript:alert(1)"]click[/URL]',
+  '[url= vbscript:msgbox(1)]click[/url]',
+  '[img]data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=[/img]',
+  '[img]  javascript:alert(1)[/img]',
+];
+
+/** Text M2 lets through: safe targets, and scheme names outside any tag. */
+const NOT_SCRIPT: readonly Content[] = [
+  { body: '[url=https://example.org/]a link[/url] and [img]https://example.org/a.png[/img]', format: 'bbcode' },
+  { body: 'javascript: is a language, data: is plural' },
+  { subject: 'about data: and javascript:', body: '[url]https://example.org/javascript/[/url]', format: 'bbcode' },
+];
+
+/** Sends each content that must pass, and checks the recipient gets each exactly as sent. */
+async function expectDeliveredAsSent(t: CheckContext, sender: SessionUser, reader: SessionUser, contents: readonly Content[], rule: RuleId): Promise<void> {
+  const sent: [Content, MsgSendOk][] = [];
+  for (const content of contents) sent.push([content, await sendMessage(t, sender, { to: [reader.address], ...content }, { rule, doing: `sending ${JSON.stringify(content)}, which is allowed` })]);
+  const fresh = await takeNew(t, reader, { rule });
+  for (const [content, ok] of sent) {
+    const got = findSent(t, fresh, ok, rule, reader.address);
+    const expected = { subject: content.subject ?? '', body: content.body, format: content.format ?? 'plain' };
+    const shown = { subject: got.subject, body: got.body, format: got.format };
+    t.check(isDeepStrictEqual(shown, expected), rule, `sent ${JSON.stringify(expected)}, delivered ${JSON.stringify(shown)}`, t.exchanges.at(-1));
+  }
+}
+
+// ---- the checks -----------------------------------------------------------------
+
+const messageChecks = defineChecks([
+  {
+    id: 'PAME-MSG-001',
+    title: 'a message to two local users is answered with conv and msg ids, each recipient sees it at once as sent, and the sender finds it in the conversation',
+    rules: ['Q5', 'M3', 'Q7'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender, first, second] = await t.loggedIn(3);
+      const draft = { to: [first!.address, second!.address] as [string, string], subject: 'Hello [b]both[/b]', body: '[b]hi[/b] there, [url=https://example.org/]a link[/url]', format: 'bbcode' as const };
+      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender!.address, ...draft }, { session: sender!.session }));
+      const expected = { from: sender!.address, to: sorted(draft.to), subject: draft.subject, body: draft.body, format: draft.format, conv: sent.conv };
+      for (const reader of [first!, second!]) {
+        const got = findSent(t, await takeNew(t, reader, { rule: 'M3' }), sent, 'M3', `${reader.address}, right after the send,`);
+        const shown = { from: got.from, to: sorted(got.to), subject: got.subject, body: got.body, format: got.format, conv: got.conv };
+        t.check(isDeepStrictEqual(shown, expected), 'Q5', `${reader.address} got ${JSON.stringify(shown)}, not what was sent: ${JSON.stringify(expected)}`, t.exchanges.at(-1));
+      }
+      findSent(t, await readPage(t, sender!, sent.conv), sent, 'Q7', `the sender ${sender!.address}, reading the conversation,`);
+    },
+  },
+  {
+    id: 'PAME-MSG-002',
+    title: 'Epost_msg_send with a malformed to, body, subject or format gets -1.1 and delivers nothing',
+    rules: ['Q5'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      const to = [reader!.address];
+      const body = 'malformed';
+      const cases: [string, Record<string, unknown>][] = [
+        ['no to', { body }],
+        ['to is a string, not an array', { to: reader!.address, body }],
+        ['to is empty', { to: [], body }],
+        ['to holds a number', { to: [reader!.address, 5], body }],
+        ['to holds null', { to: [null], body }],
+        ['to holds 51 strings', { to: Array.from({ length: 51 }, () => reader!.address), body }],
+        ['no body', { to }],
+        ['body is a number', { to, body: 5 }],
+        ['body is null', { to, body: null }],
+        ['subject is a number', { to, subject: 5, body }],
+        ['format is "html"', { to, body, format: 'html' }],
+        ['format is a number', { to, body, format: 1 }],
+      ];
+      await Promise.all(cases.map(([what, parts]) => expectSendRefused(t, sender!, parts, RESP.BAD_REQUEST, 'Q5', what)));
+      await expectNothingNew(t, reader!, 'Q5', 'every send was refused');
+    },
+  },
+  {
+    id: 'PAME-MSG-003',
+    title: 'Epost_msg_send with a malformed address or an unknown local user among the recipients gets -3.3 and delivers to no one',
+    rules: ['Q5', 'A1', 'A2'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      const nobody = t.uniqueName('nobody');
+      const invalid: [string, string][] = [
+        ['an unknown local user, written bare', nobody],
+        ['an unknown local user, written in full', t.address(nobody)],
+        ['no address at all', 'not an address'],
+        ['an address without a domain after ::', 'someone::'],
+        ['an address without a user', `::${t.domain}`],
+        ['an address with two ::', 'a::b::c'],
+        ['an e-mail address', 'someone@example.org'],
+        ['a domain with an underscore', 'someone::bad_domain.example'],
+      ];
+      // The valid recipient comes first, so a Hive delivering one by one would already have reached them.
+      for (const [what, address] of invalid) {
+        await expectSendRefused(t, sender!, { to: [reader!.address, address], body: `to ${what}` }, RESP.NOT_A_CONTACT, 'Q5', `a recipient is ${what}: ${JSON.stringify(address)}`);
+      }
+      await expectNothingNew(t, reader!, 'Q5', 'every send had an invalid recipient and was refused');
+    },
+  },
+  {
+    id: 'PAME-MSG-004',
+    title: 'Epost_msg_send to a user who blocked the sender gets -3.4 and delivers to no recipient; others still receive from that sender',
+    rules: ['Q5', 'Q8'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender, friend, blocker] = await t.loggedIn(3);
+      t.expectResp(await t.call('Epost_contact_block', { iam: blocker!.address, contact: sender!.address }, { session: blocker!.session }), RESP.OK, 'Q8', 'blocking the sender');
+      await expectSendRefused(t, sender!, { to: [friend!.address, blocker!.address], body: 'to a friend and to someone who blocked me' }, RESP.NOT_WELCOME, 'Q5', 'a recipient blocked the sender');
+      await expectNothingNew(t, friend!, 'Q5', 'the send was refused with -3.4');
+      await expectNothingNew(t, blocker!, 'Q5', 'the send was refused with -3.4');
+      await sendMessage(t, sender!, { to: [friend!.address], body: 'to a friend only' }, { rule: 'Q8', doing: "a block stops messages to the blocker only, not to anyone else" });
+    },
+  },
+  {
+    id: 'PAME-MSG-005',
+    title: 'HTML tags in a body or subject get -1.1 in either format and deliver nothing, while "a < b" and other lone "<" pass unchanged',
+    rules: ['M1'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      await Promise.all(HTML.map((content) => expectSendRefused(t, sender!, { to: [reader!.address], ...content }, RESP.BAD_REQUEST, 'M1', `${JSON.stringify(content)} holds an HTML tag`)));
+      await expectNothingNew(t, reader!, 'M1', 'every message held an HTML tag and was refused');
+      await expectDeliveredAsSent(t, sender!, reader!, NOT_HTML, 'M1');
+    },
+  },
+  {
+    id: 'PAME-MSG-006',
+    title: 'javascript:, data: and vbscript: URLs in BBCode [url] and [img] tags get -1.1, in body and subject, in plain and bbcode format; safe links pass',
+    rules: ['M2'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      const attempts = SCRIPT_TAGS.flatMap((tag) =>
+        (['plain', 'bbcode'] as const).flatMap((format) => [
+          { body: `see ${tag}`, format },
+          { subject: tag, body: 'the subject holds a script URL', format },
+        ]),
+      );
+      await Promise.all(attempts.map((content) => expectSendRefused(t, sender!, { to: [reader!.address], ...content }, RESP.BAD_REQUEST, 'M2', `${JSON.stringify(content)} holds a script URL in a BBCode tag`)));
+      await expectNothingNew(t, reader!, 'M2', 'every message held a script URL and was refused');
+      await expectDeliveredAsSent(t, sender!, reader!, NOT_SCRIPT, 'M2');
+    },
+  },
+  {
+    id: 'PAME-MSG-007',
+    title: 'messages among the same set of participants share one conv id, whoever sends and however addresses are written; another set gets another id',
+    rules: ['M4'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [ana, bob, cy] = await t.loggedIn(3);
+      const send = async (from: SessionUser, to: [string, ...string[]], what: string) => (await sendMessage(t, from, { to, body: what }, { rule: 'M4', doing: what })).conv;
+      const anaBob = await send(ana!, [bob!.address], 'ana to bob');
+      const sameSet: [string, SessionUser, [string]][] = [
+        ['ana to bob again', ana!, [bob!.address]],
+        ['bob to ana', bob!, [ana!.address]],
+        ['ana to bob, written bare and in upper case', ana!, [bob!.name.toUpperCase()]],
+      ];
+      for (const [what, from, to] of sameSet) {
+        const conv = await send(from, to, what);
+        t.check(conv === anaBob, 'M4', `${what} went to conversation ${conv}, not to ${anaBob} of the same participants`, t.exchanges.at(-1));
+      }
+
+      const trio = await send(ana!, [bob!.address, cy!.address], 'ana to bob and cy');
+      t.check(trio !== anaBob, 'M4', `ana to bob and cy shares conversation ${trio} with ana to bob alone`, t.exchanges.at(-1));
+      const trioAgain = await send(cy!, [bob!.address, ana!.address], 'cy to bob and ana');
+      t.check(trioAgain === trio, 'M4', `cy to bob and ana went to ${trioAgain}, not to ${trio} of the same three`, t.exchanges.at(-1));
+      const anaCy = await send(ana!, [cy!.address], 'ana to cy');
+      t.check(anaCy !== anaBob && anaCy !== trio, 'M4', `ana to cy shares conversation ${anaCy} with another set of participants`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-MSG-008',
+    title: 'a delivered Message has exactly the members of §6: its ids, full lower-case addresses, a current UTC date and the sender IP',
+    rules: ['G1', 'A1', 'T9'],
+    level: 'MUST',
+    code: 'Epost_conv_new',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      // Written bare and upper-case: the Message must still say it in full and lower-case (A1).
+      const sent = await sendMessage(t, sender!, { to: [reader!.name.toUpperCase()], subject: 'shape', body: 'a message to look at' }, { rule: 'G1' });
+      // The reply schema (checked by takeNew) holds the members, the address forms, the date form and the ip form.
+      const got = findSent(t, await takeNew(t, reader!, { rule: 'G1' }), sent, 'M3', reader!.address);
+      const evidence = t.exchanges.at(-1);
+      t.check(got.conv === sent.conv, 'G1', `the Message says conv ${got.conv}; the send said ${sent.conv}`, evidence);
+      t.check(got.from === sender!.address, 'A1', `from is ${JSON.stringify(got.from)}, not the sender's full address ${sender!.address}`, evidence);
+      t.check(isDeepStrictEqual(got.to, [reader!.address]), 'A1', `to is ${JSON.stringify(got.to)}, not [${JSON.stringify(reader!.address)}]`, evidence);
+      const offset = Math.abs(Date.parse(got.date) - Date.now());
+      t.check(offset <= DATE_TOLERANCE_MS, 'T9', `date ${got.date} is ${Math.round(offset / 60_000)} minutes away from the current UTC time`, evidence);
+      const source = loopbackSource(t);
+      if (source) t.check(plainIp(got.ip) === source, 'G1', `ip is ${got.ip}, but the sender's requests came from ${source}`, evidence);
+      else t.note('the target is not a loopback address, so the ip header is checked for its form only');
+
+      const inConversation = findSent(t, await readPage(t, sender!, sent.conv, {}, { rule: 'G1' }), sent, 'Q7', `the sender ${sender!.address}`);
+      t.check(isDeepStrictEqual(inConversation, got), 'G1', `Epost_conv_old gives the sender ${JSON.stringify(inConversation)}, Epost_conv_new gave the recipient ${JSON.stringify(got)}`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-MSG-009',
+    title: 'Epost_msg_send takes 50 recipients, and the first, a middle and the last of them receive the message',
+    rules: ['Q5', 'M3'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    async run(t) {
+      const [sender] = await t.loggedIn(1);
+      const recipients = await t.users(50);
+      const sent = await sendMessage(t, sender!, { to: recipients.map((r) => r.address) as [string, ...string[]], body: 'to fifty' }, { doing: 'sending to 50 recipients, the most `to` may hold' });
+      // The first, a middle and the last recipient stand for all fifty.
+      for (const recipient of [recipients[0]!, recipients[24]!, recipients[49]!]) {
+        const reader = { ...recipient, session: await t.login(recipient) };
+        findSent(t, await takeNew(t, reader, { rule: 'M3' }), sent, 'M3', reader.address);
+      }
+    },
+  },
+  {
+    id: 'PAME-MSG-010',
+    title: "a message's ip header is the address the sender's requests came from",
+    rules: ['G1'],
+    level: 'MUST',
+    code: 'Epost_msg_send',
+    needs: ['second-source-address'],
+    async run(t) {
+      const from = t.settings.secondSourceAddress!;
+      const [sender, reader] = await t.users(2);
+      const session = await t.login(sender!, { localAddress: from });
+      const readerSession = await t.login(reader!);
+      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender!.address, to: [reader!.address], body: `sent from ${from}` }, { session, localAddress: from }));
+      const got = findSent(t, await takeNew(t, { ...reader!, session: readerSession }, { rule: 'G1' }), sent, 'M3', reader!.address);
+      t.check(plainIp(got.ip) === from, 'G1', `ip is ${got.ip}, but the message was sent from ${from}`, t.exchanges.at(-1));
+    },
+  },
+]);
+
+// ---- conversations: Epost_conv_new and Epost_conv_old ---------------------------------
+
+const conversationChecks = defineChecks([
+  {
+    id: 'PAME-CONV-001',
+    title: 'Epost_conv_new hands out new messages newest first, across conversations',
+    rules: ['Q6'],
+    level: 'MUST',
+    code: 'Epost_conv_new',
+    async run(t) {
+      const [ana, cy, reader] = await t.loggedIn(3);
+      const sent: MsgSendOk[] = [];
+      // One after the other, so the Hive receives them in this order.
+      for (const [from, body] of [[ana!, 'first'], [cy!, 'second'], [ana!, 'third'], [cy!, 'fourth']] as const) sent.push(await sendMessage(t, from, { to: [reader!.address], body }));
+      const fresh = await takeNew(t, reader!);
+      const expected = ids(sent).reverse();
+      t.check(isDeepStrictEqual(ids(fresh), expected), 'Q6', `got ${JSON.stringify(fresh.map((m) => m.body))}, expected newest first: fourth, third, second, first`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-CONV-002',
+    title: 'Epost_conv_new hands out each message once: afterwards it answers 0 until something new arrives, and then only that',
+    rules: ['Q6'],
+    level: 'MUST',
+    code: 'Epost_conv_new',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      await expectNothingNew(t, reader!, 'Q6', 'a new user has received nothing');
+      const first = await Promise.all([sendMessage(t, sender!, { to: [reader!.address], body: 'one' }), sendMessage(t, sender!, { to: [reader!.address], body: 'two' })]);
+      const fresh = await takeNew(t, reader!);
+      t.check(isDeepStrictEqual(sorted(ids(fresh)), sorted(ids(first))), 'Q6', `the first Epost_conv_new gave ${JSON.stringify(ids(fresh))}, expected ${JSON.stringify(ids(first))}`, t.exchanges.at(-1));
+      await expectNothingNew(t, reader!, 'Q6', 'both messages were already retrieved');
+      const third = await sendMessage(t, sender!, { to: [reader!.address], body: 'three' });
+      const later = await takeNew(t, reader!);
+      t.check(isDeepStrictEqual(ids(later), [third.msg]), 'Q6', `after one more message, Epost_conv_new gave ${JSON.stringify(later.map((m) => m.body))}, expected only "three"`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-CONV-003',
+    title: "a user's own messages are not new to them, unless they are also a recipient",
+    rules: ['Q6'],
+    level: 'MUST',
+    code: 'Epost_conv_new',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      await sendMessage(t, sender!, { to: [reader!.address], body: 'to the reader' });
+      await expectNothingNew(t, sender!, 'Q6', 'the sender only sent a message');
+      const toSelf = await sendMessage(t, sender!, { to: [sender!.address, reader!.address], body: 'to the reader and to myself' });
+      const fresh = await takeNew(t, sender!);
+      t.check(isDeepStrictEqual(ids(fresh), [toSelf.msg]), 'Q6', `a sender who is also a recipient should get exactly that message as new, got ${JSON.stringify(fresh.map((m) => m.body))}`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-CONV-004',
+    title: "Epost_conv_new with conv hands out that conversation's new messages only, and leaves the others new",
+    rules: ['Q6'],
+    level: 'MUST',
+    code: 'Epost_conv_new',
+    async run(t) {
+      const [ana, cy, reader] = await t.loggedIn(3);
+      const fromAna = await sendMessage(t, ana!, { to: [reader!.address], body: 'from ana' });
+      const fromCy = await sendMessage(t, cy!, { to: [reader!.address], body: 'from cy' });
+      const ofAna = await takeNew(t, reader!, { conv: fromAna.conv });
+      t.check(isDeepStrictEqual(ids(ofAna), [fromAna.msg]), 'Q6', `Epost_conv_new of ana's conversation gave ${JSON.stringify(ofAna.map((m) => m.body))}, expected only "from ana"`, t.exchanges.at(-1));
+      const rest = await takeNew(t, reader!);
+      t.check(isDeepStrictEqual(ids(rest), [fromCy.msg]), 'Q6', `then Epost_conv_new gave ${JSON.stringify(rest.map((m) => m.body))}, expected only "from cy", still new`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-CONV-005',
+    title: 'reading a conversation with Epost_conv_old leaves its new messages new',
+    rules: ['Q6', 'Q7'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      const sent = await sendMessage(t, sender!, { to: [reader!.address], body: 'read me twice' });
+      findSent(t, await readPage(t, reader!, sent.conv), sent, 'Q7', reader!.address);
+      const fresh = await takeNew(t, reader!);
+      t.check(isDeepStrictEqual(ids(fresh), [sent.msg]), 'Q6', `after Epost_conv_old, Epost_conv_new gave ${JSON.stringify(ids(fresh))}, expected the message still new: ${sent.msg}`, t.exchanges.at(-1));
+    },
+  },
+  {
+    id: 'PAME-CONV-006',
+    title: 'Epost_conv_new and Epost_conv_old give the same -3.2 reply for an unknown conversation and for one the user is not in',
+    rules: ['Q6', 'Q7', 'R2'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const [sender, reader, outsider] = await t.loggedIn(3);
+      const sent = await sendMessage(t, sender!, { to: [reader!.address], body: 'between two' });
+      const unknown = `${sent.conv}x`;
+      for (const [code, rule] of [['Epost_conv_new', 'Q6'], ['Epost_conv_old', 'Q7']] as const) {
+        const asOutsider = { session: outsider!.session };
+        const notIn = await t.call(code, { iam: outsider!.address, conv: sent.conv }, asOutsider);
+        t.expectResp(notIn, RESP.NO_CONVERSATION, rule, 'a conversation the user is not in');
+        const missing = await t.call(code, { iam: outsider!.address, conv: unknown }, asOutsider);
+        t.expectResp(missing, RESP.NO_CONVERSATION, rule, 'a conversation that does not exist');
+        const same = notIn.reply!.status === missing.reply!.status && notIn.reply!.bytes.equals(missing.reply!.bytes);
+        t.check(same, rule, `${code} answers HTTP ${notIn.reply!.status} ${notIn.reply!.bytes.toString('utf8')} for a conversation the user is not in, HTTP ${missing.reply!.status} ${missing.reply!.bytes.toString('utf8')} for one that does not exist`, missing);
+      }
+      findSent(t, await takeNew(t, reader!), sent, 'Q6', `${reader!.address}, after an outsider asked for the conversation,`);
+    },
+  },
+  {
+    id: 'PAME-CONV-007',
+    title: 'Epost_conv_old pages through a conversation newest first with start and limit, and answers 0 past the end',
+    rules: ['Q7', 'E4'],
+    level: 'MUST',
+    code: 'Epost_conv_old',
+    async run(t) {
+      const [sender, reader] = await t.loggedIn(2);
+      const sent: MsgSendOk[] = [];
+      for (const body of ['oldest', 'middle', 'newest']) sent.push(await sendMessage(t, sender!, { to: [reader!.address], body }));
+      const conv = sent[0]!.conv;
+      const newestFirst = ids(sent).reverse();
+      for (const viewer of [reader!, sender!]) {
+        // limit 1 is a page every Hive serves, whatever its largest page (E4).
+        for (let start = 0; start < newestFirst.length; start++) {
+          const page = await readPage(t, viewer, conv, { start, limit: 1 });
+          t.check(isDeepStrictEqual(ids(page), [newestFirst[start]]), 'Q7', `start ${start}, limit 1 gave ${JSON.stringify(page.map((m) => m.body))}, expected ${JSON.stringify([['newest', 'middle', 'oldest'][start]])}`, t.exchanges.at(-1));
+        }
+        const past = await readPage(t, viewer, conv, { start: newestFirst.length, limit: 1 });
+        t.check(past.length === 0, 'Q7', `start ${newestFirst.length} is past the end, yet the Hive gave ${JSON.stringify(past.map((m) => m.body))}`, t.exchanges.at(-1));
+        const defaultPage = ids(await readPage(t, viewer, conv));
+        t.check(defaultPage.length > 0 && isDeepStrictEqual(defaultPage, newestFirst.slice(0, defaultPage.length)), 'Q7', `the default page is ${JSON.stringify(defaultPage)}, not the newest messages first: ${JSON.stringify(newestFirst)}`, t.exchanges.at(-1));
+      }
+    },
+  },
+]);
+
+export const messagingChecks = [...messageChecks, ...conversationChecks];

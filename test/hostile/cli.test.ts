@@ -1,0 +1,79 @@
+// `pame run` (the built CLI, as a user runs it) against every hostile Hive:
+// it ends within its deadline, with exit 1 or 3, a report naming what went
+// wrong, no request anywhere but the target, and under 300 MB of memory.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE_HIVES, startHostile, type RunningHostile } from '../../fixtures/hostile/hives.js';
+import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
+import type { RunReport } from '../../src/generated/schemas.js';
+
+const MAX_RSS_BYTES = 300 * 1024 * 1024;
+const MAX_DURATION_MS = 20_000;
+/** Past --max-duration: the grace running checks get and vitest's shutdown (src/runner/run.ts). */
+const SHUTDOWN_SLACK_MS = 8_000;
+/** Short deadlines and a small selection keep this file fast; T10 is the https check. */
+const QUICK = ['--timeout-ms', '1000', '--max-duration', String(MAX_DURATION_MS), '--only', 'PAME-PING', 'PAME-WIRE-028', '--reporter', 'json', '--peer-port', '0', '--quiet'];
+
+const dirs: string[] = [];
+beforeAll(ensureCliBuilt, 180_000);
+afterAll(async () => void (await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))));
+
+/** Runs the CLI against a running hostile Hive and reads the report it wrote. */
+async function pameRun(running: RunningHostile, extra: readonly string[] = QUICK) {
+  const dir = await mkdtemp(join(tmpdir(), 'pame-hostile-'));
+  dirs.push(dir);
+  const run = await runCli(['run', '--hive', running.url, '--report-dir', dir, ...extra], { killAfterMs: MAX_DURATION_MS + 30_000 });
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8').catch(() => 'null')) as RunReport | null;
+  return { run, report };
+}
+
+const failures = (report: RunReport | null): string => (report?.checks ?? []).filter((c) => c.status === 'failed').map((c) => `${c.id}: ${c.message}`).join('\n');
+
+describe.concurrent.each(HOSTILE_HIVES.map((h) => [h.name, h] as const))('pame run against the hostile Hive %s', (name, hostile) => {
+  it(`ends in time with exit 1 or 3 and a report naming the fault (${hostile.does})`, async () => {
+    const running = await startHostile(name);
+    try {
+      const { run, report } = await pameRun(running);
+      expect([1, 3], run.stderr).toContain(run.exitCode);
+      expect(run.durationMs).toBeLessThan(MAX_DURATION_MS + SHUTDOWN_SLACK_MS);
+      expect(report, run.stderr).not.toBeNull();
+      expect(failures(report)).toMatch(hostile.reported);
+      expect(report!.insecure).toBe(false);
+      expect(run.peakRssBytes).toBeLessThan(MAX_RSS_BYTES);
+      expect(running.strayRequests(), 'requests reached the host a redirect named').toBe(0);
+      if (hostile.tls) expect(report!.checks.find((c) => c.id === 'PAME-WIRE-028')?.status, 'T10 fails on a bad certificate').toBe('failed');
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
+});
+
+describe('pame run limits', () => {
+  it('--max-duration bounds a run whose checks would outlast it, and the report says the run was cut', async () => {
+    const running = await startHostile('silent');
+    try {
+      // Each request would wait 5 s, the ping check 10 s and more: the 2 s run deadline must cut it.
+      const { run, report } = await pameRun(running, ['--timeout-ms', '5000', '--max-duration', '2000', '--only', 'PAME-PING', '--reporter', 'json', '--peer-port', '0', '--quiet']);
+      expect(run.exitCode, run.stderr).toBe(3);
+      expect(run.durationMs).toBeLessThan(2_000 + SHUTDOWN_SLACK_MS);
+      expect(report!.complete).toBe(false);
+      expect((report!.notes ?? []).join('\n')).toMatch(/--max-duration 2000 ms/);
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
+
+  it('--insecure gets past a bad certificate, and the report says the run was insecure', async () => {
+    const running = await startHostile('tls-expired');
+    try {
+      const { run, report } = await pameRun(running, [...QUICK, '--insecure']);
+      expect(report, run.stderr).not.toBeNull();
+      expect(report!.insecure).toBe(true);
+      expect(report!.checks.find((c) => c.id === 'PAME-PING-001')?.status, failures(report)).toBe('passed');
+    } finally {
+      await running.close();
+    }
+  }, 60_000);
+});
