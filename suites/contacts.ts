@@ -39,17 +39,18 @@ async function expectDirectory(t: CheckContext, owner: SessionUser, expected: re
 export const contactsChecks = defineChecks([
   {
     id: 'PAME-CON-001',
-    title: 'Epost_contact_add answers 1 for a local user (however written) and a remote address, and the list shows each once, in full and lower-case, unblocked',
+    title: 'Epost_contact_add answers 1 for a local user, written bare, in upper case or in full, and for a remote address; the list shows each once, in full and lower-case, unblocked',
     rules: ['Q8', 'Q9', 'A1', 'A2'],
     level: 'MUST',
     code: 'Epost_contact_add',
     async run(t) {
       const [owner, friend] = await t.loggedIn(2);
       const remote = 'someone::elsewhere.example';
-      await edit(t, owner!, 'Epost_contact_add', friend!.name.toUpperCase(), RESP.OK, 'Q8', 'adding a local user written bare and in upper case');
+      await edit(t, owner!, 'Epost_contact_add', friend!.name, RESP.OK, 'A2', 'adding a local user written bare');
+      await edit(t, owner!, 'Epost_contact_add', friend!.address.toUpperCase(), RESP.OK, 'A1', 'adding the same user again, in upper case');
+      await edit(t, owner!, 'Epost_contact_add', friend!.address, RESP.OK, 'Q8', 'adding the same user again, as written in replies');
       await edit(t, owner!, 'Epost_contact_add', remote, RESP.OK, 'Q8', 'adding a remote address: only its form is checked');
-      await edit(t, owner!, 'Epost_contact_add', friend!.address, RESP.OK, 'Q8', 'adding the same user again, in full');
-      await expectDirectory(t, owner!, [{ contact: friend!.address, blocked: false }, { contact: remote, blocked: false }], 'Q9', 'two contacts added, one of them twice');
+      await expectDirectory(t, owner!, [{ contact: friend!.address, blocked: false }, { contact: remote, blocked: false }], 'Q9', 'two contacts added, one of them three times');
     },
   },
   {
@@ -143,7 +144,7 @@ export const contactsChecks = defineChecks([
       for (const expected of [[], [{ contact: myFriend!.address, blocked: false }]]) {
         if (expected.length > 0) await edit(t, owner!, 'Epost_contact_add', myFriend!.address, RESP.OK);
         for (const extra of extras) {
-          const listed = await directory(t, owner!, extra, 'E3');
+          const listed = await directory(t, owner!, extra);
           const evidence = t.exchanges.at(-1);
           t.check(!listed.some((entry) => theirs.has(entry.contact)), 'F1', `with ${JSON.stringify(extra)}, ${owner!.address} was given ${naming}'s contacts: ${JSON.stringify(listed)}`, evidence);
           t.check(isDeepStrictEqual(listed, expected), 'Q9', `with ${JSON.stringify(extra)}, the list is ${JSON.stringify(listed)}, not ${owner!.address}'s own ${JSON.stringify(expected)}`, evidence);

@@ -11,10 +11,19 @@ import type { Exchange } from '../src/client/exchange.js';
 import { CODES, REQUEST_CODES, type RequestCode } from '../src/protocol/codes.js';
 import { charCount } from '../src/protocol/content.js';
 import { REPLY_CODES, RESP } from '../src/protocol/reply-codes.js';
-import { METHODS } from './conversation-steps.js';
+import type { RuleId } from '../src/protocol/rules.js';
+import type { Method } from './conversation-steps.js';
 import { loopbackSource } from './messaging.js';
 
 // ---- accounts -------------------------------------------------------------------
+
+/** POST first: a request refused by POST breaks its own rule; one that works by POST only breaks T3. */
+const POST_THEN_GET: readonly Method[] = ['POST', 'GET'];
+
+/** The rule a refusal names: a request that works by POST and not by GET breaks T3, whatever it asked. */
+function byMethod(method: Method, rule: RuleId): RuleId {
+  return method === 'GET' ? 'T3' : rule;
+}
 
 /** A random password of exactly `chars` ASCII characters. */
 function asciiPassword(chars: number): string {
@@ -33,7 +42,7 @@ function wrongPassword(user: TestUser): string {
 }
 
 /** A name nobody registered, as a fresh user of the Hive under test. */
-function freshUser(t: CheckContext, pass: string): TestUser {
+function freshUser(t: CheckContext, pass = asciiPassword(16)): TestUser {
   const name = t.uniqueName('reg');
   return { name, pass, address: t.address(name) };
 }
@@ -47,12 +56,12 @@ async function expectPasswordTaken(t: CheckContext, pass: string, what: string):
   const user = freshUser(t, pass);
   t.expectResp(await register(t, user.address, pass), RESP.OK, 'Q2', `registering with ${what}`);
   const opened = await t.call('Epost_session_open', { iam: user.address, pass });
-  t.expectResp(opened, RESP.OK, 'Q2', `logging in with the password of ${what} it took`);
-  await closeKeys(t, [{ user, key: (opened.reply!.json as { session: string }).session }]);
+  const { session } = t.expectOk(opened, 'Q2', `logging in with ${what}, which the Hive took`);
+  await closeKeys(t, [{ user, key: session }]);
 }
 
 async function expectPasswordRefused(t: CheckContext, pass: unknown, what: string): Promise<void> {
-  t.expectResp(await register(t, freshUser(t, 'unused').address, pass), RESP.BAD_REQUEST, 'Q2', `registering with ${what}`);
+  t.expectResp(await register(t, freshUser(t).address, pass), RESP.BAD_REQUEST, 'Q2', `registering with ${what}`);
 }
 
 // ---- sessions -------------------------------------------------------------------
@@ -75,17 +84,21 @@ function sessionProbes(user: TestUser): [RequestCode, Record<string, unknown>][]
   return ordered.map((code) => [code, parts[code] ?? {}]);
 }
 
-/** Every session code, sent as `iam` with this `session` part (undefined: none), must get -1.303 (U2). */
-async function expectRefusedEverywhere(t: CheckContext, iam: TestUser, session: unknown, what: string, options: Pick<CallOptions, 'localAddress' | 'headers'> = {}, rule: 'U2' | 'U4' = 'U2'): Promise<void> {
-  for (const [code, parts] of sessionProbes(iam)) {
-    const exchange = await t.call(code, { iam: iam.address, ...parts, ...(session === undefined ? {} : { session }) }, options);
+/** Every session code, sent as `user` with this `session` part (undefined: none), must get -1.303 (U2). */
+async function expectRefusedEverywhere(t: CheckContext, user: TestUser, session: unknown, what: string, options: Pick<CallOptions, 'localAddress' | 'headers'> = {}, rule: 'U2' | 'U4' = 'U2'): Promise<void> {
+  for (const [code, parts] of sessionProbes(user)) {
+    const exchange = await t.call(code, { iam: user.address, ...parts, ...(session === undefined ? {} : { session }) }, options);
     t.expectResp(exchange, RESP.NOT_LOGGED_IN, rule, `${code} with ${what}`);
   }
 }
 
-/** A session request that must succeed: proves a key is alive before the check relies on its refusals. */
-async function expectAlive(t: CheckContext, user: TestUser, session: string, what: string, options: Pick<CallOptions, 'localAddress'> = {}): Promise<void> {
-  t.expectResp(await t.call('Epost_contact_list', { iam: user.address }, { ...options, session }), RESP.OK, 'U2', what);
+/**
+ * A session request the key must be served with (1, or 0 for "nothing new"):
+ * proves a key is alive before the check relies on its refusals. Epost_conv_new
+ * only hands out messages, and these checks send none.
+ */
+async function expectAlive(t: CheckContext, user: TestUser, session: string, what: string, options: Pick<CallOptions, 'localAddress' | 'method'> = {}, rule: RuleId = 'U2'): Promise<void> {
+  t.expectResp(await t.call('Epost_conv_new', { iam: user.address }, { ...options, session }), [RESP.OK, RESP.NO], rule, what);
 }
 
 function closeKeys(t: CheckContext, opened: readonly { user: TestUser; key: string }[]): Promise<unknown> {
@@ -186,21 +199,28 @@ interface OpenedKey {
   readonly key: string;
 }
 
+/** The session key a log-in reply carries, whatever else is wrong with the reply. */
+function keyIn(exchange: Exchange): string | undefined {
+  const key = (exchange.reply?.json as { session?: unknown } | undefined)?.session;
+  return typeof key === 'string' ? key : undefined;
+}
+
 /**
- * Opens many sessions at once for a few users, with each key's length checked
- * against U3 before the reply's schema, runs `use` on them and closes them.
+ * Opens many sessions at once for a few users, checks each key's length
+ * against U3 before the reply's schema, runs `use` on the keys and closes
+ * every session it opened, whatever the outcome.
  */
 async function withManySessions(t: CheckContext, use: (keys: readonly string[]) => void): Promise<void> {
   const users = await t.users(KEY_SAMPLE_USERS);
-  const exchanges = await Promise.all(users.flatMap((user) => Array.from({ length: KEY_SAMPLE_PER_USER }, async () => ({ user, exchange: await t.call('Epost_session_open', { iam: user.address, pass: user.pass }) }))));
-  const opened: OpenedKey[] = [];
+  const logins = await Promise.all(users.flatMap((user) => Array.from({ length: KEY_SAMPLE_PER_USER }, async () => ({ user, exchange: await t.call('Epost_session_open', { iam: user.address, pass: user.pass }) }))));
+  const opened: OpenedKey[] = logins.flatMap(({ user, exchange }) => {
+    const key = keyIn(exchange);
+    return key === undefined ? [] : [{ user, key }];
+  });
   try {
-    for (const { user, exchange } of exchanges) {
-      const raw = (exchange.reply?.json as { session?: unknown } | undefined)?.session;
-      if (typeof raw === 'string') {
-        opened.push({ user, key: raw });
-        t.check(charCount(raw) >= MIN_KEY_CHARS, 'U3', `a session key of ${charCount(raw)} characters (${JSON.stringify(raw)}); keys have at least ${MIN_KEY_CHARS}`, exchange);
-      }
+    for (const { exchange } of logins) {
+      const key = keyIn(exchange);
+      if (key !== undefined) t.check(charCount(key) >= MIN_KEY_CHARS, 'U3', `a session key of ${charCount(key)} characters (${JSON.stringify(key)}); keys have at least ${MIN_KEY_CHARS}`, exchange);
       t.expectOk(exchange, 'Q3');
     }
     use(opened.map((o) => o.key));
@@ -224,10 +244,10 @@ const accountChecks = defineChecks([
     code: 'Epost_user_register',
     needs: ['registration'],
     async run(t) {
-      for (const [method, bare] of [['GET', false], ['POST', true]] as const) {
-        const user = freshUser(t, asciiPassword(16));
+      for (const [method, bare] of [['POST', true], ['GET', false]] as const) {
+        const user = freshUser(t);
         const exchange = await register(t, bare ? user.name : user.address, user.pass, { method });
-        t.expectResp(exchange, RESP.OK, bare ? 'A2' : 'Q2', `registering ${bare ? 'a bare name' : 'a full address'} by ${method}`);
+        t.expectResp(exchange, RESP.OK, byMethod(method, bare ? 'A2' : 'Q2'), `registering ${bare ? 'a bare name' : 'a full address'} by ${method}`);
         await t.login(user);
       }
     },
@@ -259,7 +279,7 @@ const accountChecks = defineChecks([
       const upper = { ...user, address: t.address(user.name.toUpperCase()) };
       t.expectResp(await register(t, upper.address, wrongPassword(user)), RESP.USER_EXISTS, 'A1', `registering ${upper.address}, the taken ${user.address} in upper case`);
       const opened = await t.call('Epost_session_open', { iam: upper.address, pass: user.pass });
-      const { session } = t.expectResp(opened, RESP.OK, 'A1', `logging in as ${upper.address} with ${user.address}'s password`) as { session: string };
+      const { session } = t.expectOk(opened, 'A1', `logging in as ${upper.address} with ${user.address}'s password`);
       t.expectResp(await t.call('Epost_session_close', { iam: user.address }, { session }), RESP.OK, 'A1', `closing, as ${user.address}, the session opened as ${upper.address}`);
     },
   },
@@ -309,7 +329,7 @@ const accountChecks = defineChecks([
     needs: ['registration'],
     async run(t) {
       for (const domain of ['alpha.pame.test', 'elsewhere.example'].filter((d) => d !== t.domain)) {
-        const user = freshUser(t, asciiPassword(16));
+        const user = freshUser(t);
         t.expectResp(await register(t, `${user.name}::${domain}`, user.pass), RESP.BAD_REQUEST, 'Q2', `registering ${user.name}::${domain}, a user of another domain`);
         t.expectResp(await t.call('Epost_session_open', { iam: user.address, pass: user.pass }), RESP.WRONG_LOGIN, 'Q2', `a registration for ${domain} must not make a local user ${user.address}`);
       }
@@ -326,9 +346,10 @@ const sessionChecks = defineChecks([
     code: 'Epost_session_open',
     async run(t) {
       const user = await t.user();
-      for (const method of METHODS) {
-        const session = await t.login(user, { method });
-        t.expectResp(await t.call('Epost_contact_list', { iam: user.address }, { method, session }), RESP.OK, 'U1', `a session request with the key opened by ${method}`);
+      for (const method of POST_THEN_GET) {
+        const { session } = t.expectOk(await t.call('Epost_session_open', { iam: user.address, pass: user.pass }, { method }), byMethod(method, 'Q3'), `logging in by ${method}`);
+        await expectAlive(t, user, session, `a session request with the key opened by ${method}`, { method }, method === 'GET' ? 'T3' : 'U1');
+        t.expectResp(await t.call('Epost_session_close', { iam: user.address }, { method, session }), RESP.OK, byMethod(method, 'Q4'), `logging out by ${method}`);
       }
     },
   },
@@ -341,11 +362,11 @@ const sessionChecks = defineChecks([
     async run(t) {
       const user = await t.user();
       const nobody = t.address(t.uniqueName('nobody'));
-      for (const method of METHODS) {
+      for (const method of POST_THEN_GET) {
         const wrong = await t.call('Epost_session_open', { iam: user.address, pass: wrongPassword(user) }, { method });
-        t.expectResp(wrong, RESP.WRONG_LOGIN, 'R2', `a wrong password by ${method}`);
+        t.expectResp(wrong, RESP.WRONG_LOGIN, byMethod(method, 'R2'), `a wrong password by ${method}`);
         const unknown = await t.call('Epost_session_open', { iam: nobody, pass: user.pass }, { method });
-        t.expectResp(unknown, RESP.WRONG_LOGIN, 'R2', `an unknown user by ${method}`);
+        t.expectResp(unknown, RESP.WRONG_LOGIN, byMethod(method, 'R2'), `an unknown user by ${method}`);
         const [a, b] = [wrong.reply!, unknown.reply!];
         t.check(a.status === b.status && a.bytes.equals(b.bytes), 'R2', `by ${method}, a wrong password gets HTTP ${a.status} ${a.bytes.toString('utf8')}, an unknown user HTTP ${b.status} ${b.bytes.toString('utf8')}`, unknown);
       }
@@ -450,6 +471,8 @@ const sessionChecks = defineChecks([
       const first = loopbackSource(t) ?? '127.0.0.1';
       const user = await t.user();
       const key = await t.login(user);
+      // Without a header the key is refused from the second address (U2); a header must not change that.
+      await expectRefusedEverywhere(t, user, key, `a key opened from ${first}, sent from ${second}`, { localAddress: second });
       for (const [header, headers] of claimingToBe(first)) {
         await expectRefusedEverywhere(t, user, key, `a key opened from ${first}, sent from ${second} with ${header} naming ${first}`, { localAddress: second, headers }, 'U4');
       }

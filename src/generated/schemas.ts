@@ -260,6 +260,13 @@ export type Verdict = 'conformant' | 'conformant with warnings' | 'nonconformant
  */
 export type CheckLevel = 'MUST' | 'SHOULD' | 'F';
 /**
+ * From mildest to worst: allow (ignore the failure), warn, nonconformant, ban.
+ *
+ * This interface was referenced by `BanPolicy`'s JSON-Schema
+ * via the `definition` "action".
+ */
+export type PolicyAction = 'allow' | 'warn' | 'nonconformant' | 'ban';
+/**
  * This interface was referenced by `RunReport`'s JSON-Schema
  * via the `definition` "status".
  */
@@ -515,95 +522,31 @@ export interface Rule {
   reason?: string;
 }
 /**
- * report.json: the machine-readable outcome of one conformance run.
+ * ban-evidence.json, written for a bannable run: exactly the failures at level F (privacy, §8), each with the exchange that shows it, for a network to act on.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
- * via the `definition` "run_report".
+ * via the `definition` "run_ban-evidence".
  */
-export interface RunReport {
+export interface BanEvidence {
   profile: '0.2.1';
   suiteVersion: string;
-  /**
-   * The base URL of the Hive under test.
-   */
   target: string;
-  /**
-   * True when the target was the embedded reference Hive.
-   */
-  embedded?: boolean;
-  /**
-   * True when TLS certificates were not verified (--insecure).
-   */
-  insecure?: boolean;
-  verdict: Verdict;
-  /**
-   * False when a check could not be carried out (status error) or the run hit its deadline.
-   */
-  complete: boolean;
-  /**
-   * What the verdict does not cover, e.g. countersign not certified.
-   */
-  notes?: string[];
   startedAt: string;
-  durationMs: number;
   seed: number;
+  verdict: 'bannable';
   /**
-   * The domain map the Hive under test needs (--resolve form).
+   * @minItems 1
    */
-  peerMap?: string;
-  counts: StatusCounts;
-  checks: CheckResult[];
-  rules: RuleResult[];
-  decision?: Decision;
+  failures: [BanFailure, ...BanFailure[]];
 }
-/**
- * This interface was referenced by `RunReport`'s JSON-Schema
- * via the `definition` "counts".
- */
-export interface StatusCounts {
-  passed: number;
-  failed: number;
-  skipped: number;
-  error: number;
-  waived: number;
-}
-/**
- * This interface was referenced by `RunReport`'s JSON-Schema
- * via the `definition` "checkResult".
- */
-export interface CheckResult {
-  id: string;
+export interface BanFailure {
+  check: string;
   title: string;
-  /**
-   * The request code the check exercises, or * for checks across codes.
-   */
-  code: string;
-  rules: string[];
-  level: CheckLevel;
-  status: CheckStatus;
-  /**
-   * The first failure, the skip reason, or the error; empty when passed.
-   */
-  message: string;
-  failures: Failure[];
-  evidence?: Evidence;
-  curl?: string;
-  /**
-   * Figures a check measured (e.g. timing statistics).
-   */
-  notes?: string[];
-  durationMs: number;
-  waiver?: WaiverNote;
-}
-/**
- * One broken rule found by a check, with the exchange that shows it.
- *
- * This interface was referenced by `RunReport`'s JSON-Schema
- * via the `definition` "failure".
- */
-export interface Failure {
   rule: string;
-  level: CheckLevel;
+  /**
+   * The rule in the project's words (schemas/rules.json).
+   */
+  summary: string;
   message: string;
   evidence?: Evidence;
   curl?: string;
@@ -652,6 +595,245 @@ export interface TransportFailure {
   message: string;
 }
 /**
+ * certificate.json: what one run found, signed with Ed25519 over the canonical JSON (keys sorted, no white space) of the whole certificate but the signature value. `pame verify-certificate` checks the signature and the digests of the files it names.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_certificate".
+ */
+export interface Certificate {
+  payload: CertificatePayload;
+  signature: CertificateSignature;
+}
+export interface CertificatePayload {
+  format: 'pame-certificate/1';
+  profile: '0.2.1';
+  suiteVersion: string;
+  target: string;
+  embedded: boolean;
+  insecure: boolean;
+  tls?: TlsIdentity;
+  issuedAt: string;
+  startedAt: string;
+  verdict: Verdict;
+  decision: Decision;
+  complete: boolean;
+  seed: number;
+  counts: StatusCounts;
+  rules: CertifiedRule[];
+  /**
+   * The files the certificate vouches for, by name relative to the certificate, with their SHA-256.
+   */
+  files: CertifiedFile[];
+}
+/**
+ * The certificate the https target presented, as seen when the certificate was issued.
+ *
+ * This interface was referenced by `Certificate`'s JSON-Schema
+ * via the `definition` "tls".
+ */
+export interface TlsIdentity {
+  fingerprint256?: string;
+  subject?: string;
+  issuer?: string;
+  validTo?: string;
+  /**
+   * Why no certificate could be read.
+   */
+  unavailable?: string;
+}
+/**
+ * What the ban policy made of the run.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "decision".
+ */
+export interface Decision {
+  action: 'allow' | 'warn' | 'nonconformant' | 'ban';
+  reasons: string[];
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "counts".
+ */
+export interface StatusCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  error: number;
+  waived: number;
+}
+export interface CertifiedRule {
+  id: string;
+  level: CheckLevel;
+  status: string;
+}
+export interface CertifiedFile {
+  name: string;
+  sha256: string;
+}
+export interface CertificateSignature {
+  algorithm: 'Ed25519';
+  /**
+   * The signer's public key, SPKI PEM.
+   */
+  publicKey: string;
+  /**
+   * SHA-256 of the public key's SPKI DER.
+   */
+  keyId: string;
+  /**
+   * True when no --signing-key was given: the key pair was made for this run only, so the signature proves integrity, not who ran it.
+   */
+  ephemeral: boolean;
+  /**
+   * The Ed25519 signature (64 bytes), base64, over the canonical JSON of the certificate without this member.
+   */
+  value: string;
+}
+/**
+ * One line of the JSONL exchange log `pame proxy --log` writes and `pame validate` reads: one request and its reply, bodies whole.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_exchange-log".
+ */
+export interface ExchangeLogLine {
+  startedAt: string;
+  durationMs: number;
+  /**
+   * The request code (w), when the request's parts could be read.
+   */
+  code?: string;
+  request: EvidenceRequest;
+  reply?: LoggedReply;
+  failure?: TransportFailure;
+}
+export interface LoggedReply {
+  status: number;
+  headers: {
+    [k: string]: string | string[];
+  };
+  /**
+   * The reply body, when it is valid UTF-8.
+   */
+  body?: string;
+  /**
+   * The reply body in base64, when it is not valid UTF-8.
+   */
+  bodyBase64?: string;
+}
+/**
+ * --policy FILE: how a network acts on a run's failures. A failure's action comes from its rule id, else its rule family, else its level; the run's decision is the worst action. Without a file the policy is profile §9.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_policy".
+ */
+export interface BanPolicy {
+  $schema?: string;
+  /**
+   * Shown in the decision's reasons, e.g. the network's name and policy date.
+   */
+  name?: string;
+  levels?: PolicyLevels;
+  rules?: PolicyRules;
+}
+/**
+ * The action for a failure by its level, when neither its rule nor its family is listed. Missing levels keep §9: MUST nonconformant, SHOULD warn, F ban.
+ */
+export interface PolicyLevels {
+  MUST?: PolicyAction;
+  SHOULD?: PolicyAction;
+  F?: PolicyAction;
+}
+/**
+ * Actions by rule id (T4) or rule family (T); a rule id wins over its family.
+ */
+export interface PolicyRules {
+  [k: string]: PolicyAction;
+}
+/**
+ * report.json: the machine-readable outcome of one conformance run.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_report".
+ */
+export interface RunReport {
+  profile: '0.2.1';
+  suiteVersion: string;
+  /**
+   * The base URL of the Hive under test.
+   */
+  target: string;
+  /**
+   * True when the target was the embedded reference Hive.
+   */
+  embedded?: boolean;
+  /**
+   * True when TLS certificates were not verified (--insecure).
+   */
+  insecure?: boolean;
+  verdict: Verdict;
+  /**
+   * False when a check could not be carried out (status error) or the run hit its deadline.
+   */
+  complete: boolean;
+  /**
+   * What the verdict does not cover, e.g. countersign not certified.
+   */
+  notes?: string[];
+  startedAt: string;
+  durationMs: number;
+  seed: number;
+  /**
+   * The domain map the Hive under test needs (--resolve form).
+   */
+  peerMap?: string;
+  counts: StatusCounts;
+  checks: CheckResult[];
+  rules: RuleResult[];
+  decision?: Decision;
+}
+/**
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "checkResult".
+ */
+export interface CheckResult {
+  id: string;
+  title: string;
+  /**
+   * The request code the check exercises, or * for checks across codes.
+   */
+  code: string;
+  rules: string[];
+  level: CheckLevel;
+  status: CheckStatus;
+  /**
+   * The first failure, the skip reason, or the error; empty when passed.
+   */
+  message: string;
+  failures: Failure[];
+  evidence?: Evidence;
+  curl?: string;
+  /**
+   * Figures a check measured (e.g. timing statistics).
+   */
+  notes?: string[];
+  durationMs: number;
+  waiver?: WaiverNote;
+}
+/**
+ * One broken rule found by a check, with the exchange that shows it.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "failure".
+ */
+export interface Failure {
+  rule: string;
+  level: CheckLevel;
+  message: string;
+  evidence?: Evidence;
+  curl?: string;
+}
+/**
  * This interface was referenced by `RunReport`'s JSON-Schema
  * via the `definition` "waiverNote".
  */
@@ -670,16 +852,6 @@ export interface RuleResult {
   level: CheckLevel;
   checks: string[];
   status: 'passed' | 'failed' | 'skipped' | 'uncovered' | 'not observable' | 'error' | 'waived';
-}
-/**
- * What the ban policy made of the run.
- *
- * This interface was referenced by `RunReport`'s JSON-Schema
- * via the `definition` "decision".
- */
-export interface Decision {
-  action: 'allow' | 'warn' | 'nonconformant' | 'ban';
-  reasons: string[];
 }
 /**
  * --waivers FILE: known failures an implementer carries while fixing them. Each waiver expires.

@@ -83,7 +83,7 @@ export function acceptRelayed(hive: Hive, relayingDomain: string, ticket: string
   if (hive.store.wasRelayed(relayingDomain, ticket)) return bare(RESP.OK);
   const refusal = recipientRefusal(hive, message.from, recipients);
   if (refusal !== undefined) return bare(refusal);
-  deliver(hive, contentOf(message), recipients.map((recipient) => recipient.full));
+  deliver(hive, message, recipients.map((recipient) => recipient.full));
   hive.store.markRelayed(relayingDomain, ticket);
   return bare(RESP.OK);
 }

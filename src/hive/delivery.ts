@@ -11,7 +11,7 @@ import { newId } from './tokens.js';
 export type MessageContent = Omit<Message, 'msg' | 'conv'>;
 
 /** Copies exactly the members of §6 besides the ids, whatever else the source holds. */
-export function contentOf(message: Message): MessageContent {
+export function contentOf(message: MessageContent): MessageContent {
   const { from, to, date, ip, subject, format, body } = message;
   return { from, to, date, ip, subject, format, body };
 }
@@ -39,11 +39,12 @@ function conversationOf(hive: Hive, message: MessageContent): Conversation {
 }
 
 /**
- * Keeps a message in its conversation under a new local id; it is new for
- * each of `unreadBy` (local full addresses) until they retrieve it (Q6).
+ * Keeps a message in its conversation under a new local id, whatever ids it
+ * came with; it is new for each of `unreadBy` (local full addresses) until
+ * they retrieve it (Q6).
  */
 export function deliver(hive: Hive, message: MessageContent, unreadBy: readonly string[]): StoredMessage {
-  const stored: StoredMessage = { msg: newId(), conv: conversationOf(hive, message).id, ...message };
+  const stored: StoredMessage = { msg: newId(), conv: conversationOf(hive, message).id, ...contentOf(message) };
   hive.store.addMessage(stored, unreadBy);
   return stored;
 }

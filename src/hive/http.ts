@@ -4,14 +4,17 @@ import type { ReplyBody, Parts } from './context.js';
 import { parseRequestJson } from './json-text.js';
 
 /** The only path that is part of the protocol (T1, T12). */
-export const BASE_PATH = '/';
+const BASE_PATH = '/';
 
-/** What the HTTP layer makes of a request before the protocol looks at it. */
-export type DecodedRequest =
-  /** A GET or POST at the base path whose parts decoded (T4). */
-  | { readonly parts: Parts; readonly bodyRead: boolean }
-  /** Answered by the HTTP layer itself: the parts could not be decoded, or it is no protocol request. */
-  | { readonly reply: ReplyBody; readonly status: number; readonly bodyRead: boolean };
+/**
+ * What the HTTP layer makes of a request before the protocol looks at it:
+ * the parts of a GET or POST at the base path (T4), or the reply the HTTP
+ * layer gives by itself. `unreadBody` tells that some of the request body is
+ * still on the connection.
+ */
+type DecodedRequest =
+  | { readonly parts: Parts; readonly unreadBody: boolean }
+  | { readonly reply: ReplyBody; readonly status: number; readonly unreadBody: boolean };
 
 /** A reply as it is about to be written; the `reply` tamper seam may rewrite it. */
 export interface OutgoingReply {
@@ -21,7 +24,7 @@ export interface OutgoingReply {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const BAD_REQUEST = (status: number, bodyRead: boolean): DecodedRequest => ({ reply: { resp: RESP.BAD_REQUEST }, status, bodyRead });
+const badRequest = (status: number, unreadBody: boolean): DecodedRequest => ({ reply: { resp: RESP.BAD_REQUEST }, status, unreadBody });
 
 /** decodeURIComponent that also reads '+' as a space (HTML form encoding) and gives undefined for bad %-escapes or bytes that are not UTF-8. */
 function decodeQueryComponent(text: string): string | undefined {
@@ -104,15 +107,15 @@ export async function decodeRequest(req: IncomingMessage, maxBodyBytes: number):
   const target = req.url ?? '';
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
-  if (path !== BASE_PATH) return BAD_REQUEST(404, !hasBody(req));
+  if (path !== BASE_PATH) return badRequest(404, hasBody(req));
   if (req.method === 'GET') {
     const parts = partsFromQuery(q < 0 ? '' : target.slice(q + 1));
-    return parts ? { parts, bodyRead: !hasBody(req) } : BAD_REQUEST(200, !hasBody(req));
+    return parts ? { parts, unreadBody: hasBody(req) } : badRequest(200, hasBody(req));
   }
-  if (req.method !== 'POST') return BAD_REQUEST(200, !hasBody(req));
+  if (req.method !== 'POST') return badRequest(200, hasBody(req));
   const body = await readBody(req, maxBodyBytes);
   const parts = body && partsFromBody(body);
-  return parts ? { parts, bodyRead: true } : BAD_REQUEST(200, body !== undefined);
+  return parts ? { parts, unreadBody: false } : badRequest(200, body === undefined);
 }
 
 /** The reply every request gets, before the `reply` seam: JSON, status 200 unless the HTTP layer chose another (T6, T7), never a cookie (T8). */
@@ -125,15 +128,15 @@ export function outgoing(body: ReplyBody, status = 200): OutgoingReply {
 }
 
 /**
- * Writes a reply. When the request body was not read to its end, the
+ * Writes a reply. When some of the request body is still unread, the
  * connection is closed after the reply rather than reading what is left.
  */
-export function writeReply(res: ServerResponse, reply: OutgoingReply, bodyRead: boolean): void {
+export function writeReply(res: ServerResponse, reply: OutgoingReply, unreadBody: boolean): void {
   const text = JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     ...reply.headers,
     'content-length': String(Buffer.byteLength(text)),
-    ...(bodyRead ? {} : { connection: 'close' }),
+    ...(unreadBody ? { connection: 'close' } : {}),
   });
   // Node leaves the body out by itself when the request was HEAD.
   res.end(text);

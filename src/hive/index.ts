@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { plainIp } from './client-ip.js';
 import type { Hive } from './context.js';
 import { normalizeDomain, resolveBaseUrl, toDomainMap } from './domain-map.js';
 import { handlerTable } from './handlers.js';
 import { createListener, type RequestListener } from './listener.js';
 import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_SESSION_IDLE_MS, MAX_PEER_REPLY_BYTES, type HiveOptions } from './options.js';
-import { plainIp } from './client-ip.js';
 import { Outbound } from './outbound.js';
-import { checkSession, type SessionChecker } from './sessions.js';
+import { checkSession } from './sessions.js';
 import { MemoryStore } from './store.js';
 import { newSecret } from './tokens.js';
 
@@ -53,12 +53,15 @@ export function createHive(options: HiveOptions): ReferenceHive {
   const handler = createListener({
     hive,
     handlers: handlerTable(tamper.handlers),
-    checkSession: sessionTamper ? (check) => sessionTamper(check, checkSession) : (checkSession satisfies SessionChecker),
+    checkSession: sessionTamper ? (check) => sessionTamper(check, checkSession) : checkSession,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     trustedProxies: new Set((options.trustedProxies ?? []).map(plainIp)),
     tamper,
   });
-  const server = createServer(handler);
+  // Idle connections stay open a minute: a client that stalls longer than
+  // Node's default 5 s (a runner in the same process, compiling schemas) and
+  // then reuses its connection would otherwise see it closed under its request.
+  const server = createServer({ keepAliveTimeout: 60_000 }, handler);
 
   return {
     domain,

@@ -8,7 +8,7 @@ import { decodeRequest, outgoing, writeReply, type OutgoingReply } from './http.
 import type { Tamper } from './options.js';
 import type { SessionChecker } from './sessions.js';
 
-export interface ListenerConfig {
+interface ListenerConfig {
   readonly hive: Hive;
   readonly handlers: HandlerTable;
   readonly checkSession: SessionChecker;
@@ -33,14 +33,14 @@ async function serve(config: ListenerConfig, req: IncomingMessage, res: ServerRe
   } else {
     reply = outgoing(decoded.reply, decoded.status);
   }
-  writeReply(res, config.tamper.reply ? config.tamper.reply(reply, req) : reply, decoded.bodyRead);
+  writeReply(res, config.tamper.reply ? config.tamper.reply(reply, req) : reply, decoded.unreadBody);
 }
 
 /** Whatever broke, the client still gets a protocol reply, -1 with status 200, never a 5xx (T7). */
 function answerLastResort(res: ServerResponse): void {
   try {
     if (res.headersSent) res.destroy();
-    else writeReply(res, outgoing(bare(RESP.UNKNOWN_ERROR)), false);
+    else writeReply(res, outgoing(bare(RESP.UNKNOWN_ERROR)), true);
   } catch {
     res.destroy();
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Random bytes from the CSPRNG, written base64url: 16 bytes (128 bits) make 22 characters (U3, C5). */
-export function randomToken(bytes: number): string {
+function randomToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
 }
 

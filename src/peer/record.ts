@@ -31,6 +31,11 @@ export interface PeerRequest {
   scenario: string | undefined;
   /** Set by the server when the request was not one it expected. */
   unexpected: Unexpected | undefined;
+  /**
+   * Set by the server for a step 2 of a ticket no scenario issued, which is
+   * not wrong in itself: other checks relay tickets as the peer Hives too.
+   */
+  unattributed: string | undefined;
   /** Set by the server: the status it answered with, or that the connection ended first; and when. */
   outcome: { readonly status: number; readonly at: number } | { readonly closed: true; readonly at: number } | undefined;
 }
@@ -59,6 +64,6 @@ export function describePeerRequest(request: PeerRequest, since?: number): strin
   const when = since === undefined ? new Date(request.receivedAt).toISOString() : `+${request.receivedAt - since} ms`;
   const what = request.parts ? `${request.code ?? '(no w)'} ${clip(JSON.stringify(request.parts), 200)}` : `(${request.undecodable ?? 'no parts'})`;
   const outcome = request.outcome === undefined ? 'not answered yet' : 'status' in request.outcome ? `answered ${request.outcome.status}` : 'connection closed before an answer';
-  const why = request.unexpected ? ` — unexpected [${request.unexpected.rule}]: ${request.unexpected.reason}` : '';
+  const why = request.unexpected ? ` — unexpected [${request.unexpected.rule}]: ${request.unexpected.reason}` : request.unattributed ? ` — ${request.unattributed}` : '';
   return `${when} from ${request.source}: ${request.method} ${clip(request.path, 120)} ${what}; ${outcome}${why}`;
 }

@@ -36,8 +36,8 @@ const BAD_REQUEST = answerJson({ resp: -1.1 });
  * answers Epost_ping, answers Epost_msg_fetch for the tickets the checks
  * issued it exactly as scripted, and takes Epost_msg_relay from the Hive
  * under test by fetching the ticket back, like any Hive. Every request is
- * recorded; anything the script did not lead it to expect is marked
- * unexpected with the rule it breaks.
+ * recorded; anything no conformant Hive would send is marked unexpected with
+ * the rule it breaks.
  */
 export class PeerServer {
   readonly script = new PeerScript();
@@ -148,6 +148,7 @@ export class PeerServer {
       undecodable: 'undecodable' in decoded ? decoded.undecodable : undefined,
       scenario: undefined,
       unexpected: undefined,
+      unattributed: undefined,
       outcome: undefined,
     };
     this.log.push(request);
@@ -179,7 +180,10 @@ export class PeerServer {
       case 'Epost_msg_fetch':
         if (!iamIsTheHive) return this.unexpected(request, 'A3', `step 2 carries iam ${JSON.stringify(iam)}, not ${expectedIam}`, deny());
         if (ticket === undefined) return this.unexpected(request, 'Q10', 'step 2 carries no ticket string');
-        if (!issued) return this.unexpected(request, 'C2', `no peer Hive issued this ticket, so no step 2 for it should reach ${peerDomain(peer)}`, deny());
+        if (!issued) {
+          request.unattributed = `no scenario issued this ticket: step 2 of a relay another check sent as ${peerDomain(peer)}, or a ticket the Hive altered`;
+          return deny();
+        }
         return issued.answers[peer] ?? this.unexpected(request, 'C2', `${peerDomain(peer)} did not issue this ticket (${Object.keys(issued.answers).map((name) => peerDomain(name as PeerName)).join(', ')} did): step 2 went to the wrong Hive`, deny());
       case 'Epost_msg_relay':
         if (ticket === undefined || ticket === '' || [...ticket].length > 4096) return this.unexpected(request, 'Q10', 'a relay carries no ticket of 1 to 4096 characters');

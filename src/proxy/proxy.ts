@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { Exchange } from '../client/exchange.js';
-import { validateExchange, type ExchangeFinding } from '../validator/exchange.js';
+import { prepareValidator, validateExchange, type ExchangeFinding } from '../validator/exchange.js';
 import { formatExchangeLogLine } from '../validator/jsonl.js';
 import { recordedExchange } from '../validator/recorded.js';
 
@@ -136,6 +136,7 @@ export function createValidatingProxy(options: ProxyOptions): ValidatingProxy {
   return {
     listen: (port = 0, host = '127.0.0.1') =>
       new Promise((resolve, reject) => {
+        prepareValidator();
         if (options.log) log = createWriteStream(options.log, { flags: 'a' });
         server.once('error', reject);
         server.listen(port, host, () => {

@@ -13,7 +13,8 @@ export const ALLURE_REPORT = 'allure-report';
 
 /** Reads a report.json and refuses anything that is not one. */
 export async function readRunReport(path: string): Promise<RunReport> {
-  const data: unknown = JSON.parse(await readFile(path, 'utf8'));
+  const text = await readFile(path, 'utf8').catch(() => Promise.reject(new Error(`no ${path}: \`pame run\` writes it (reporter json)`)));
+  const data: unknown = JSON.parse(text);
   const validate = schemaValidator('run/report.json');
   if (!validate(data)) throw new Error(`${path} is not a report.json of this suite: ${validate.errors?.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ')}`);
   return data as RunReport;

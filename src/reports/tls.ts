@@ -21,8 +21,9 @@ export async function presentedCertificate(target: string, timeoutMs = 10_000): 
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
       if (!cert?.fingerprint256) return done({ unavailable: 'the server presented no certificate' });
-      const name = (part: Record<string, string | string[] | undefined> | undefined) => [part?.CN ?? part?.O ?? ''].flat().join(', ');
-      done({ fingerprint256: cert.fingerprint256, subject: name(cert.subject as never), issuer: name(cert.issuer as never), validTo: cert.valid_to });
+      // A name part repeats as an array when the certificate holds it more than once.
+      const name = (part: { CN?: string | string[]; O?: string | string[] } | undefined) => [part?.CN ?? part?.O ?? ''].flat().join(', ');
+      done({ fingerprint256: cert.fingerprint256, subject: name(cert.subject), issuer: name(cert.issuer), validTo: cert.valid_to });
     });
   });
 }

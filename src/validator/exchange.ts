@@ -2,9 +2,10 @@ import { scanForPrivacy } from '../checks/privacy-scan.js';
 import { headerValue, type Exchange, type SentRequest } from '../client/exchange.js';
 import type { CheckLevel } from '../generated/schemas.js';
 import { parseRequestJson } from '../hive/json-text.js';
-import { CODES, isRequestCode } from '../protocol/codes.js';
+import { CODES, isRequestCode, REQUEST_CODES } from '../protocol/codes.js';
 import { describeReplyCode, RESP } from '../protocol/reply-codes.js';
 import { RULES, type RuleId } from '../protocol/rules.js';
+import { schemaValidator } from './schemas.js';
 import { validateReply, validateRequest, type Violation } from './validate.js';
 
 /** What part of an exchange a finding is about; `pame validate` reports each as one validation. */
@@ -27,13 +28,24 @@ export const VALIDATIONS: Readonly<Record<ExchangeAspect, { readonly id: string;
   request: {
     id: 'PAME-VAL-003',
     title: "request parts match the request code's schema, and a Hive refuses those that do not",
-    rules: ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'Q8', 'Q9', 'Q10', 'Q11', 'A1', 'A3', 'E4', 'M1', 'M2', 'T11', 'U1'],
+    rules: ['Q1', 'Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'Q8', 'Q9', 'Q10', 'Q11', 'A1', 'E4', 'M1', 'M2', 'T11', 'U1'],
   },
   reply: { id: 'PAME-VAL-004', title: "reply: JSON object, content type, HTTP status, reply code, and the code's reply schema", rules: ['T6', 'T7', 'R1', 'G1', 'A1', 'M1', 'M2', 'Q1', 'Q3', 'Q5', 'Q6', 'Q7', 'Q8', 'Q9', 'Q10', 'Q11'] },
   privacy: { id: 'PAME-VAL-005', title: 'privacy: no member outside the schema, no reply to unlisted codes, no leaked counts, IPs, places or contacts', rules: ['F1', 'F2', 'F3'] },
   cookies: { id: 'PAME-VAL-006', title: 'cookies: no Set-Cookie, and no cookie in place of a session key', rules: ['T8'] },
   dates: { id: 'PAME-VAL-007', title: 'dates: UTC, RFC 3339 with Z', rules: ['T9'] },
 };
+
+/**
+ * Compiles every request and reply schema now rather than on first use, so a
+ * live validator (the proxy) never stalls on its first exchange.
+ */
+export function prepareValidator(): void {
+  for (const code of REQUEST_CODES) {
+    schemaValidator(`requests/${code}.json`);
+    schemaValidator(`replies/${code}.json`);
+  }
+}
 
 /** What the request of a recorded exchange decodes to (T4). */
 export type RequestDecoding =
@@ -230,8 +242,12 @@ export function validateExchange(exchange: Exchange): ExchangeFinding[] {
     // No code to hold the reply against. A refusal carries nothing but resp; anything else was reported as not refused.
     if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) add('privacy', 'reply', 'F3', `the refusal carries '${member}' beside resp`);
   } else {
+    const named = new Set<string>();
     for (const violation of validateReply(code, json).violations) {
       if (violation.rule === 'F2' || violation.rule === 'F3') continue;
+      // One finding per rule and place: a bad date breaks both its format and its pattern.
+      if (named.has(`${violation.rule} ${violation.path}`)) continue;
+      named.add(`${violation.rule} ${violation.path}`);
       add(violation.rule === 'T9' ? 'dates' : 'reply', 'reply', violation.rule, `${code} reply ${violation.path || '/'} ${explain(violation)}`);
     }
     for (const finding of scanForPrivacy({ ...exchange, code })) add('privacy', 'reply', finding.rule, finding.message);

@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bare,
-  contentOf,
   deliver,
   issuedMessage,
   receiveRelay,
@@ -47,7 +46,7 @@ describe('tamper.handlers', () => {
   it('builds "trusts step-1 data" (breaks C1) from deliver', async () => {
     const trusting = async ({ hive, parts }: HandlerContext) => {
       const step1 = { msg: 'step1', from: parts.from, to: parts.to, date: new Date(hive.now()).toISOString(), ip: '192.0.2.1', subject: '', format: 'plain', body: parts.body } as Message;
-      deliver(hive, contentOf(step1), step1.to);
+      deliver(hive, step1, step1.to);
       return bare(RESP.OK);
     };
     await withHive({ tamper: { handlers: { Epost_msg_relay: trusting } } }, async (t) => {

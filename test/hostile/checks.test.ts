@@ -24,7 +24,7 @@ async function against(hostile: HostileHive, checks: typeof ALL_CHECKS, override
     const results = await Promise.all(checks.map((check) => executeCheck(check, env)));
     return { results, durationMs: Date.now() - started, strayRequests: running.strayRequests() };
   } finally {
-    await env.client.close();
+    await env.close();
     await running.close();
   }
 }

@@ -5,7 +5,7 @@ import { freePort } from '../../src/runner/run.js';
 import { countersignChecks } from '../../suites/countersign.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
-describe.concurrent.each(countersignBadHives.filter((b) => (process.env.ONLY ?? b.name).split(',').includes(b.name)).map((b) => [b.name, b] as const))('bad %s', (_n, bad) => {
+describe.each(countersignBadHives.filter((b) => (process.env.ONLY ?? b.name).split(',').includes(b.name)).map((b) => [b.name, b] as const))('bad %s', (_n, bad) => {
   it('caught', async () => {
     const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
     const hive = bad.create({ domain: TEST_DOMAIN, resolve: peerMap(peer) });

@@ -18,6 +18,13 @@ describe('the terminal summary', () => {
     await expect(text).toMatchFileSnapshot('__snapshots__/summary.color.txt');
   });
 
+  it('cuts a long line of a failure (an 8 KiB curl line) to a readable length, pointing to report.json', () => {
+    const long = { ...SAMPLE_CHECKS[1]!, message: `[T11] body refused\n  curl: curl --data-binary '${'x'.repeat(5000)}'` };
+    const lines = renderSummary(sampleReport([long]), { color: false }).split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(400);
+    expect(lines.find((line) => line.includes('curl:'))).toMatch(/… \(\d+ more characters in report\.json\)$/);
+  });
+
   it('uses colour on a terminal unless NO_COLOR, and in a pipe only with FORCE_COLOR', () => {
     expect(styleFor({ isTTY: true }, {}).color).toBe(true);
     expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }).color).toBe(false);

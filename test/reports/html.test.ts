@@ -63,9 +63,10 @@ async function expectMachineReports(dir: string, report: RunReport): Promise<voi
   expect(verification.problems).toEqual([]);
 }
 
+/** Opens the HTML report and waits for the texts it must show, its title naming the verdict, with no error and no request out. */
 async function expectPage(context: TestContext, html: string, report: RunReport, shown: readonly string[]): Promise<Page> {
   const { page, external, errors } = await open(context, html);
-  for (const id of shown) await page.getByText(id).first().waitFor({ timeout: 30_000 });
+  for (const text of shown) await page.getByText(text).first().waitFor({ timeout: 30_000 });
   expect(await page.title()).toContain(`PAME 0.2.1: ${report.verdict}`);
   await page.getByText(`PAME 0.2.1: ${report.verdict}`).first().waitFor();
   expect(external, 'the report page reached out to the network').toEqual([]);
@@ -73,15 +74,31 @@ async function expectPage(context: TestContext, html: string, report: RunReport,
   return page;
 }
 
+/** Unfolds a group of the report's tree, unless already open, until `child` shows. */
+async function reveal(page: Page, group: string, child: string): Promise<void> {
+  const target = page.getByText(child, { exact: true }).first();
+  if (!(await target.isVisible())) await page.getByText(group, { exact: true }).first().click();
+  await target.waitFor({ timeout: 10_000 });
+}
+
 describe('reports of a real run', () => {
   it('against the embedded reference Hive: conformant, in every report and in the browser', async (context) => {
     const { report, dir, html } = await runAndReport({});
-    expect(report.checks.filter((c) => c.status === 'failed' || c.status === 'error').map((c) => `${c.id}: ${c.message.split('\n')[0]}`)).toEqual([]);
+    const wrong = report.checks.filter((c) => c.status === 'failed' || c.status === 'error').map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
+    expect(wrong, wrong.join('\n')).toEqual([]);
     expect(report.verdict).toBe('conformant');
     await expectMachineReports(dir, report);
     expect(await readFile(join(dir, 'badge.svg'), 'utf8')).toContain('conformant');
-    const page = await expectPage(context, html, report, [report.checks[0]!.id]);
-    for (const family of new Set(report.checks.map((c) => c.id.split('-')[1]))) await page.getByText(`PAME-${family}`, { exact: true }).first().waitFor();
+    // A tree with nothing failed comes folded: the profile unfolds into check families, a family
+    // into request codes, a request code into its checks.
+    const page = await expectPage(context, html, report, ['PAME 0.2.1']);
+    const families = [...new Set(report.checks.map((c) => `PAME-${c.id.split('-')[1]}`))];
+    await reveal(page, 'PAME 0.2.1', families[0]!);
+    for (const family of families) await page.getByText(family, { exact: true }).first().waitFor();
+    const first = report.checks.find((c) => c.id.startsWith(`${families[0]}-`))!;
+    const code = first.code === '*' ? 'across request codes' : first.code;
+    await reveal(page, families[0]!, code);
+    await reveal(page, code, `${first.id} ${first.title}`);
   }, RUN_TIMEOUT_MS);
 
   it('against a bannable bad Hive: its failures, ban evidence and verdict, in every report and in the browser', async (context) => {

@@ -56,6 +56,8 @@ describe('scanForPrivacy', () => {
     expect(rules(scanForPrivacy(exchange('Epost_user_exists', { resp: 1 })))).toEqual(['F2']);
     expect(rules(scanForPrivacy(exchange('Epost_msg_count', { resp: 1, count: 4 })))).toEqual(['F1', 'F2', 'F2']);
     expect(scanForPrivacy(exchange('Epost_user_exists', { resp: -1.1 }))).toEqual([]);
+    // Another error code breaks E2 (the envelope checks say so) but answers nothing: not F2.
+    expect(scanForPrivacy(exchange('Epost_user_exists', { resp: -1.303 }))).toEqual([]);
   });
 
   it('flags identifiers that embed an IP address or coordinates', () => {

@@ -29,7 +29,7 @@ export function exchangeLine(exchange: Exchange): string {
 }
 
 export function findingLines(findings: readonly ExchangeFinding[]): string[] {
-  return findings.map((f) => `  ✗ [${f.rule} ${f.level}, ${f.side}] ${f.message}`);
+  return findings.map((f) => `  ${f.level === 'SHOULD' ? '!' : '✗'} [${f.rule} ${f.level}, ${f.side}] ${f.message}`);
 }
 
 /** Reads one recording, HAR or JSONL, by its extension or, failing that, its content. */

@@ -1,0 +1,96 @@
+// The fuzz properties the checks of suites/fuzz.ts run, each with the state
+// it arranges, what it draws, and how it judges a reply.
+import fc from 'fast-check';
+import type { CheckContext } from '../checks/context.js';
+import { REQUEST_CODES } from '../protocol/codes.js';
+import { commandSequences, runSequence, type CommandSequence } from './commands.js';
+import { judgeMembers, judgeRefused, judgeReply, judgeUnknownCode } from './judges.js';
+import { arrangeLiveState } from './live.js';
+import { anyNearValidRequest } from './near-valid.js';
+import { brokenRule } from './oracle.js';
+import { letters, roundTrip, type Letter } from './roundtrip.js';
+import { fuzz, type FuzzProperty } from './runner.js';
+import { sendRequest, showRequest, showValue, type FuzzRequest, type Sent } from './send.js';
+import { anyValidRequest, type PartsRequest } from './valid.js';
+import { unknownCodeRequest, wildRequest } from './wild.js';
+
+export const FUZZING_OFF = 'fuzzing turned off (--fuzz-runs 0)';
+
+/** Properties over every request code draw this many samples per code for each unit of --fuzz-runs. */
+const PER_CODE = REQUEST_CODES.length;
+
+/** Skips when fuzzing is off; otherwise arranges the property and fuzzes it. */
+export async function runFuzz<S>(t: CheckContext, arrange: (t: CheckContext) => Promise<FuzzProperty<S>>): Promise<void> {
+  if (t.settings.fuzzRuns <= 0) t.skip(FUZZING_OFF);
+  await fuzz(t, await arrange(t));
+}
+
+async function requestProperty<R extends FuzzRequest>(t: CheckContext, arbitrary: fc.Arbitrary<R>, runs: number, judge: (request: R, sent: Sent) => void): Promise<FuzzProperty<R>> {
+  const state = await arrangeLiveState(t);
+  return {
+    arbitrary,
+    runs,
+    unit: 'request',
+    probe: async (request, trail) => {
+      const sent = await sendRequest(request, state, trail);
+      judgeReply(t, sent.exchange);
+      judge(request, sent);
+    },
+    show: showRequest,
+  };
+}
+
+/** T6, T7, R1: valid, near-valid, broken and unknown requests alike get a well-formed reply. */
+export const anyRequestGetsAReply = (t: CheckContext) => {
+  const anything: fc.Arbitrary<FuzzRequest> = fc.oneof(
+    { weight: 2, arbitrary: anyValidRequest('any') },
+    { weight: 1, arbitrary: anyValidRequest('aimed') },
+    { weight: 3, arbitrary: anyNearValidRequest() },
+    { weight: 2, arbitrary: wildRequest },
+    { weight: 1, arbitrary: unknownCodeRequest },
+  );
+  return requestProperty(t, anything, t.settings.fuzzRuns * PER_CODE, () => undefined);
+};
+
+/** T4, E1, E4, M1, M2…: a request with one part wrong never succeeds. */
+export const invalidPartsAreRefused = (t: CheckContext) =>
+  requestProperty<PartsRequest>(t, anyNearValidRequest(), t.settings.fuzzRuns * PER_CODE, (request, { exchange, parts }) => {
+    const rule = parts && brokenRule(request, parts);
+    if (rule && request.fault) judgeRefused(t, exchange, rule, `${request.fault.part} ${request.fault.how}`);
+  });
+
+/** F3: no reply, to a request meant to succeed or not, carries a member outside its schema. */
+export const repliesHoldOnlyTheirMembers = (t: CheckContext) =>
+  requestProperty<PartsRequest>(t, fc.oneof(
+    { weight: 2, arbitrary: anyValidRequest('aimed') },
+    { weight: 2, arbitrary: anyValidRequest('any') },
+    { weight: 1, arbitrary: anyNearValidRequest() },
+  ), t.settings.fuzzRuns * PER_CODE, (_request, { exchange }) => judgeMembers(t, exchange));
+
+/** E2, F2: request codes outside §5 get -1.1 and nothing else. */
+export const unknownCodesFail = (t: CheckContext) =>
+  requestProperty<PartsRequest>(t, unknownCodeRequest, t.settings.fuzzRuns, (_request, { exchange }) => judgeUnknownCode(t, exchange));
+
+/** T5: any Unicode subject and body comes back unchanged. */
+export async function unicodeRoundTrips(t: CheckContext): Promise<FuzzProperty<Letter>> {
+  const [sender] = await t.loggedIn(1);
+  const recipient = await t.user();
+  return {
+    arbitrary: letters,
+    runs: t.settings.fuzzRuns,
+    unit: 'letter',
+    probe: (letter, trail) => roundTrip(t, trail, sender!, recipient, letter),
+    show: (letter) => `Epost_msg_send by ${letter.method}: ${showValue(letter.parts)}`,
+  };
+}
+
+/** Q2–Q9, U2, M4, E4: random command sequences agree with the model at every reply. */
+export async function sequencesFollowTheModel(t: CheckContext): Promise<FuzzProperty<CommandSequence>> {
+  return {
+    arbitrary: commandSequences,
+    runs: t.settings.fuzzRuns,
+    unit: 'command sequence',
+    probe: (commands, trail) => runSequence(t, trail, commands),
+    show: (commands) => String(commands),
+  };
+}

@@ -1,0 +1,63 @@
+// T5: any Unicode subject and body is read back exactly as it was sent.
+import fc from 'fast-check';
+import type { CheckContext, TestUser } from '../checks/context.js';
+import { respOf, type Exchange } from '../client/exchange.js';
+import { describeReplyCode } from '../protocol/reply-codes.js';
+import { judgeReply } from './judges.js';
+import type { Trail } from './runner.js';
+import { showValue } from './send.js';
+import { partsOf } from './valid.js';
+import { encodeParts, type Method } from './wire.js';
+
+/** A subject, body and format valid by the schema (safe text, subject within its length), and how they travel. */
+export interface Letter {
+  readonly parts: Readonly<Record<string, unknown>>;
+  readonly method: Method;
+}
+
+export const letters: fc.Arbitrary<Letter> = fc.record({
+  parts: partsOf('Epost_msg_send', ['subject', 'body', 'format']),
+  method: fc.constantFrom<Method>('GET', 'POST'),
+});
+
+/** The largest page a reader asks for (E4: a Hive serves its maximum when asked for more). */
+const PAGE = 100;
+
+/** Reads a conversation page by page, newest first, until the message turns up; pages only shift later as messages arrive. */
+async function findMessage(t: CheckContext, trail: Trail, reader: TestUser & { session: string }, conv: string, msg: string): Promise<{ found?: Record<string, unknown>; exchange: Exchange }> {
+  for (let start = 0; ; ) {
+    const exchange = await trail.call('Epost_conv_old', { iam: reader.address, conv, start, limit: PAGE }, { session: reader.session });
+    judgeReply(t, exchange);
+    const reply = t.expectResp(exchange, [1, 0], 'Q7', `reading conversation ${conv} from ${start}`);
+    if (reply.resp === 0) return { exchange };
+    const msgs = reply.msgs as Record<string, unknown>[];
+    const found = msgs.find((m) => m.msg === msg);
+    if (found) return { found, exchange };
+    start += msgs.length;
+  }
+}
+
+/** Where two texts part: the first differing character and what stands there in each. */
+function difference(sent: string, read: string): string {
+  const a = [...sent];
+  const b = [...read];
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return `from character ${i}: sent ${showValue(a.slice(i, i + 8).join(''))}, read ${showValue(b.slice(i, i + 8).join(''))}`;
+}
+
+/** Sends a letter from `sender` to `recipient` and reads it back from the conversation (conv_old retrieves nothing). */
+export async function roundTrip(t: CheckContext, trail: Trail, sender: TestUser & { session: string }, recipient: TestUser, letter: Letter): Promise<void> {
+  const parts = { w: 'Epost_msg_send', iam: sender.address, session: sender.session, to: [recipient.address], ...letter.parts };
+  const sent = await trail.send(encodeParts(parts, letter.method, t.env.client.baseUrl, 'Epost_msg_send'));
+  judgeReply(t, sent);
+  t.check(respOf(sent) === 1, 'T5', `a message of valid Unicode text was refused with ${describeReplyCode(respOf(sent))}; any scalar value must round-trip`, sent);
+  const { conv, msg } = sent.reply!.json as { conv: string; msg: string };
+  const { found, exchange } = await findMessage(t, trail, sender, conv, msg);
+  t.check(found, 'Q7', `message ${msg} is not in its conversation ${conv}`, exchange);
+  for (const part of ['subject', 'body'] as const) {
+    const wrote = letter.parts[part] as string;
+    const read = found![part];
+    t.check(read === wrote, 'T5', `the ${part} came back changed ${typeof read === 'string' ? difference(wrote, read) : `as ${showValue(read)}`}`, exchange);
+  }
+}
