@@ -7,6 +7,9 @@ import { countersignChecks } from './countersign.js';
 import { privacyChecks } from './privacy.js';
 import { wireChecks } from './wire.js';
 import { envelopeChecks } from './envelope.js';
+import { sessionsChecks } from './sessions.js';
+import { messagingChecks } from './messaging.js';
+import { contactsChecks } from './contacts.js';
 
 export interface Suite {
   /** The file stem: suites/<name>.test.ts binds it. */
@@ -21,6 +24,9 @@ export const SUITES: readonly Suite[] = [
   { name: 'privacy', title: 'Privacy: the forbidden things (F1–F5)', checks: privacyChecks },
   { name: 'wire', title: 'Transport (T1–T11)', checks: wireChecks },
   { name: 'envelope', title: 'Envelope and addresses (E1–E4, A1–A3)', checks: envelopeChecks },
+  { name: 'sessions', title: 'Accounts, sessions and reply codes (Q2–Q4, R1, R2, U1–U4)', checks: sessionsChecks },
+  { name: 'messaging', title: 'Messages and conversations (Q5–Q7, M1–M4, G1)', checks: messagingChecks },
+  { name: 'contacts', title: 'Contacts (Q8, Q9)', checks: contactsChecks },
 ];
 
 export const ALL_CHECKS: readonly Check[] = SUITES.flatMap((suite) => suite.checks);

@@ -30,13 +30,6 @@ export async function sendMessage(t: CheckContext, from: SessionUser, draft: Dra
   return t.expectResp(exchange, 1, rule, doing ?? 'sending a message') as unknown as MsgSendOk;
 }
 
-/** Sends `count` messages one after the other, so the Hive receives them in a known order; bodies are `${label} 1`, `${label} 2`, … */
-export async function sendInOrder(t: CheckContext, from: SessionUser, to: string, count: number, label: string, options?: StepOptions): Promise<MsgSendOk[]> {
-  const sent: MsgSendOk[] = [];
-  for (let i = 1; i <= count; i++) sent.push(await sendMessage(t, from, { to: [to], body: `${label} ${i}` }, options));
-  return sent;
-}
-
 /** Sends `count` messages at once, when only their number matters. */
 export function sendAtOnce(t: CheckContext, from: SessionUser, to: string, count: number, options?: StepOptions): Promise<MsgSendOk[]> {
   return Promise.all(Array.from({ length: count }, (_, i) => sendMessage(t, from, { to: [to], body: `message ${i + 1} of ${count}` }, options)));

@@ -221,7 +221,7 @@ export const countersignChecks: readonly Check[] = defineChecks([
     level: 'MUST',
     code: 'Epost_msg_relay',
     needs: ['peer', 'registration'],
-    run: countersign(async (s, t) => {
+    run: countersign(async (s) => {
       const invalid: readonly Failing[] = [
         { what: 'a Message without ip', answer: ({ ip: _ip, ...m }) => confirm(m) },
         { what: 'a date not written in UTC (T9)', answer: (m) => confirm({ ...m, date: '2025-03-14T17:09:26+02:00' }) },
@@ -244,11 +244,11 @@ export const countersignChecks: readonly Check[] = defineChecks([
     level: 'MUST',
     code: 'Epost_msg_relay',
     needs: ['peer', 'registration'],
-    run: countersign(async (s, t) => {
+    run: countersign(async (s) => {
       const faults: readonly Failing[] = [
         { what: 'HTTP 500 (with a confirming body)', answer: (m) => serverError(m) },
         { what: 'JSON cut off in the middle', answer: (m) => invalidJson(m) },
-        { what: 'a 2 MiB reply whose Message is oversized', answer: (m) => oversized({ ...m }) },
+        { what: 'a 2 MiB reply whose Message is oversized', answer: (m) => oversized(m) },
         { what: 'a redirect to another address (with a confirming body)', answer: (m) => redirect(s.peer.elsewhere('redirected'), m) },
       ];
       await expectEveryFailureUndelivered(s, faults, [0, -1], (_ticket, what) => s.expectHealthy('C3', `step 2 answered with ${what}`));
@@ -263,7 +263,7 @@ export const countersignChecks: readonly Check[] = defineChecks([
     needs: ['peer', 'registration'],
     // Inherently about 11 s: the late answer comes after the 10 s the Hive may wait. Both variants run at once.
     timeoutMs: 50_000,
-    run: countersign(async (s, t) => {
+    run: countersign(async (s) => {
       const slow: readonly Failing[] = [
         { what: `a confirmation sent only after ${LATE_ANSWER_MS / 1000} s`, answer: (m) => late(LATE_ANSWER_MS, confirm(m)) },
         { what: 'no answer at all (the connection is held open)', answer: () => hang() },

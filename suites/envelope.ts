@@ -8,7 +8,7 @@ import type { Exchange } from '../src/client/exchange.js';
 import type { ContactListOk, Message } from '../src/generated/schemas.js';
 import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { readPage, sendAtOnce, sendInOrder, sendMessage, type Page, type SessionUser } from './conversation-steps.js';
+import { readPage, sendAtOnce, sendMessage, type Page, type SessionUser } from './conversation-steps.js';
 
 // ---- shared steps ---------------------------------------------------------------
 
@@ -122,7 +122,7 @@ export const envelopeChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_ping',
     async run(t) {
-      for (const iam of malformedIams(t.domain ?? 'hive.pame.test')) {
+      for (const iam of malformedIams(t.domain ?? 'example.org')) {
         t.expectResp(await t.call('Epost_ping', { iam }), -1.1, 'E1', `Epost_ping with iam ${JSON.stringify(iam)}`);
       }
       t.expectResp(await t.call('Epost_ping', { iam: 'ana::bad_label.example' }, { method: 'GET' }), -1.1, 'E1', 'Epost_ping by GET with a malformed iam');

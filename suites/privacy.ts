@@ -34,6 +34,11 @@ const OTHER_USER_PARTS = ['user', 'of', 'contact', 'owner', 'for', 'target', 'wh
 
 const METHODS = ['POST', 'GET'] as const;
 
+/** Every way a request may name another user: each part, by GET and by POST. */
+function namings(other: TestUser): { method: (typeof METHODS)[number]; part: string; value: string }[] {
+  return METHODS.flatMap((method) => OTHER_USER_PARTS.map((part) => ({ method, part, value: part === 'username' ? other.name : other.address })));
+}
+
 /** The reply as a JSON object, or undefined when it is none. */
 function replyObject(exchange: Exchange): Record<string, unknown> | undefined {
   const json = exchange.reply?.json;
@@ -140,15 +145,17 @@ export const privacyChecks = defineChecks([
       await addContact(t, me!, myFriend!.address);
       await addContact(t, victim!, victimsFriend!.address);
       const mine = [myFriend!.address];
+      const asked = await Promise.all(
+        namings(victim!).map(async (naming) => ({ ...naming, exchange: await t.call('Epost_contact_list', { iam: me!.address, [naming.part]: naming.value }, { method: naming.method, session: me!.session }) })),
+      );
+      for (const { part, exchange } of asked) {
+        const reply = t.expectResp(exchange, RESP.OK, 'E3', `a part '${part}' is not listed for Epost_contact_list and must be ignored`);
+        const listed = (reply.contacts as { contact: string }[]).map((entry) => entry.contact);
+        t.check(!listed.includes(victimsFriend!.address), 'F1', `with '${part}' naming ${victim!.address}, the reply holds that user's contact list`, exchange);
+        t.check(JSON.stringify(listed) === JSON.stringify(mine), 'E3', `with '${part}' naming another user, the reply is not the session user's own directory ${JSON.stringify(mine)}`, exchange);
+      }
+      // iam naming the other user with my key: whatever the reply, it is never their directory.
       for (const method of METHODS) {
-        for (const part of OTHER_USER_PARTS) {
-          const exchange = await t.call('Epost_contact_list', { iam: me!.address, [part]: part === 'username' ? victim!.name : victim!.address }, { method, session: me!.session });
-          const reply = t.expectResp(exchange, RESP.OK, 'E3', `a part '${part}' is not listed for Epost_contact_list and must be ignored`);
-          const listed = (reply.contacts as { contact: string }[]).map((entry) => entry.contact);
-          t.check(!listed.includes(victimsFriend!.address), 'F1', `with '${part}' naming ${victim!.address}, the reply holds that user's contact list`, exchange);
-          t.check(JSON.stringify(listed) === JSON.stringify(mine), 'E3', `with '${part}' naming another user, the reply is not the session user's own directory ${JSON.stringify(mine)}`, exchange);
-        }
-        // iam naming the other user with my key: whatever the reply, it is never their directory.
         const exchange = await t.call('Epost_contact_list', { iam: victim!.address }, { method, session: me!.session });
         const contacts = replyObject(exchange)?.contacts;
         const leaked = Array.isArray(contacts) && contacts.some((entry) => (entry as { contact?: unknown })?.contact === victimsFriend!.address);
@@ -167,16 +174,18 @@ export const privacyChecks = defineChecks([
       const sent = await t.call('Epost_msg_send', { iam: sender!.address, to: [victim!.address], subject: 'private', body: 'for the victim only' }, { session: sender!.session });
       const { conv } = t.expectOk(sent, 'Q5');
       const isTheirs = (json: Record<string, unknown> | undefined) => Array.isArray(json?.msgs) && json.msgs.some((m) => (m as { conv?: unknown })?.conv === conv || (m as { from?: unknown })?.from === sender!.address);
-      for (const method of METHODS) {
-        for (const part of OTHER_USER_PARTS) {
-          const named = part === 'username' ? victim!.name : victim!.address;
-          const fresh = await t.call('Epost_conv_new', { iam: me!.address, [part]: named }, { method, session: me!.session });
-          t.expectResp(fresh, [RESP.OK, RESP.NO], 'E3', `a part '${part}' is not listed for Epost_conv_new and must be ignored`);
-          t.check(!isTheirs(replyObject(fresh)), 'E3', `Epost_conv_new with '${part}' naming ${victim!.address} returned that user's messages`, fresh);
-          const old = await t.call('Epost_conv_old', { iam: me!.address, conv, [part]: named }, { method, session: me!.session });
-          t.check(!isTheirs(replyObject(old)), 'E3', `Epost_conv_old of ${victim!.address}'s conversation with '${part}' naming them returned its messages`, old);
-          t.expectResp(old, RESP.NO_CONVERSATION, 'Q7', 'the session user is not in this conversation');
-        }
+      const asked = await Promise.all(
+        namings(victim!).map(async ({ method, part, value }) => ({
+          part,
+          fresh: await t.call('Epost_conv_new', { iam: me!.address, [part]: value }, { method, session: me!.session }),
+          old: await t.call('Epost_conv_old', { iam: me!.address, conv, [part]: value }, { method, session: me!.session }),
+        })),
+      );
+      for (const { part, fresh, old } of asked) {
+        t.expectResp(fresh, [RESP.OK, RESP.NO], 'E3', `a part '${part}' is not listed for Epost_conv_new and must be ignored`);
+        t.check(!isTheirs(replyObject(fresh)), 'E3', `Epost_conv_new with '${part}' naming ${victim!.address} returned that user's messages`, fresh);
+        t.check(!isTheirs(replyObject(old)), 'E3', `Epost_conv_old of ${victim!.address}'s conversation with '${part}' naming them returned its messages`, old);
+        t.expectResp(old, RESP.NO_CONVERSATION, 'Q7', 'the session user is not in this conversation');
       }
     },
   },

@@ -135,8 +135,13 @@ export class HiveClient {
     return this.limiter.run(() => this.perform(raw));
   }
 
+  /**
+   * Ends every connection at once. Requests still in flight belong to checks
+   * that are already over (cut by their budget or the run's deadline), so they
+   * are aborted rather than awaited: closing never waits on a slow Hive.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((agent) => agent.close().catch(() => undefined)));
+    await Promise.all([...this.agents.values()].map((agent) => agent.destroy().catch(() => undefined)));
     this.agents.clear();
   }
 

@@ -66,6 +66,9 @@ export interface LiveState {
   };
 }
 
+/** What resolving placeholders needs of a check: the Hive's domain, new names, and log-ins. */
+export type LiveContext = Pick<CheckContext, 'domain' | 'address' | 'uniqueName' | 'login'>;
+
 /** The code whose iam must be a new name. */
 const CREATES_IDENTITY: RequestCode = 'Epost_user_register';
 /** The code that ends the session it is given: each request gets a session of its own, so the others keep theirs. */
@@ -110,7 +113,7 @@ function written(address: string, form: AddressForm, domain: string | undefined)
   return address;
 }
 
-async function valueOf(live: Live, code: RequestCode, state: LiveState, t: CheckContext): Promise<unknown> {
+async function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveContext): Promise<unknown> {
   const systems = PEER_HIVES.map((peer) => systemAddress(peer.domain));
   switch (live.kind) {
     case 'identity':
@@ -134,7 +137,7 @@ async function valueOf(live: Live, code: RequestCode, state: LiveState, t: Check
 }
 
 /** Replaces every placeholder in a request's parts by this run's value. */
-export async function resolveLive(value: unknown, code: string, state: LiveState, t: CheckContext): Promise<unknown> {
+export async function resolveLive(value: unknown, code: string, state: LiveState, t: LiveContext): Promise<unknown> {
   const known: RequestCode = isRequestCode(code) ? code : 'Epost_ping';
   const resolve = (item: unknown): Promise<unknown> => resolveLive(item, known, state, t);
   if (value instanceof Live) return valueOf(value, known, state, t);

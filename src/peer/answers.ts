@@ -56,7 +56,7 @@ export function invalidJson(message: unknown): FetchAnswer {
  * subject is past 200 characters, T11): whatever reply cap the Hive uses,
  * it must not deliver it.
  */
-export function oversized(message: Record<string, unknown>, bytes = 2 * 1024 * 1024): FetchAnswer {
+export function oversized(message: object, bytes = 2 * 1024 * 1024): FetchAnswer {
   return confirm({ ...message, subject: 's'.repeat(201), body: 'x'.repeat(bytes) });
 }
 

@@ -4,7 +4,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { PeerSettings } from '../checks/environment.js';
 import { HiveClient, type ClientOptions } from '../client/client.js';
 import { respOf } from '../client/exchange.js';
+import { MAX_TICKET_CHARS } from '../hive/limits.js';
 import { PROTOCOL_VERSION } from '../protocol/codes.js';
+import { charCount } from '../protocol/content.js';
 import { systemAddress } from '../protocol/address.js';
 import type { RuleId } from '../protocol/rules.js';
 import { answerJson, deny, type FetchAnswer } from './answers.js';
@@ -186,7 +188,7 @@ export class PeerServer {
         }
         return issued.answers[peer] ?? this.unexpected(request, 'C2', `${peerDomain(peer)} did not issue this ticket (${Object.keys(issued.answers).map((name) => peerDomain(name as PeerName)).join(', ')} did): step 2 went to the wrong Hive`, deny());
       case 'Epost_msg_relay':
-        if (ticket === undefined || ticket === '' || [...ticket].length > 4096) return this.unexpected(request, 'Q10', 'a relay carries no ticket of 1 to 4096 characters');
+        if (ticket === undefined || ticket === '' || charCount(ticket) > MAX_TICKET_CHARS) return this.unexpected(request, 'Q10', `a relay carries no ticket of 1 to ${MAX_TICKET_CHARS} characters`);
         // Taken all the same, so the check awaiting the relay sees what was wrong with it.
         if (!iamIsTheHive) this.unexpected(request, 'A3', `a relay carries iam ${JSON.stringify(iam)}, not ${expectedIam}`);
         return this.takeRelay(request, peer, ticket);
@@ -203,7 +205,7 @@ export class PeerServer {
     const local = recipients.filter((address) => address.endsWith(`::${peerDomain(peer)}`));
     request.scenario = this.script.scenarioOfRecipients(local);
     this.relayLog.push({ request, peer, ticket, fetch, recipients: local });
-    if (respOf(fetch) !== 1) return answerJson({ resp: 0 });
+    if (respOf(fetch) !== 1) return deny();
     return answerJson({ resp: request.scenario === undefined ? -3.3 : 1 });
   }
 
