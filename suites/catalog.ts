@@ -10,6 +10,7 @@ import { envelopeChecks } from './envelope.js';
 import { sessionsChecks } from './sessions.js';
 import { messagingChecks } from './messaging.js';
 import { contactsChecks } from './contacts.js';
+import { fuzzChecks } from './fuzz.js';
 
 export interface Suite {
   /** The file stem: suites/<name>.test.ts binds it. */
@@ -27,6 +28,7 @@ export const SUITES: readonly Suite[] = [
   { name: 'sessions', title: 'Accounts, sessions and reply codes (Q2–Q4, R1, R2, U1–U4)', checks: sessionsChecks },
   { name: 'messaging', title: 'Messages and conversations (Q5–Q7, M1–M4, G1)', checks: messagingChecks },
   { name: 'contacts', title: 'Contacts (Q8, Q9)', checks: contactsChecks },
+  { name: 'fuzz', title: 'Fuzzing and model-based testing', checks: fuzzChecks },
 ];
 
 export const ALL_CHECKS: readonly Check[] = SUITES.flatMap((suite) => suite.checks);

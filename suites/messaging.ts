@@ -197,9 +197,7 @@ const messageChecks = defineChecks([
         ['a domain with an underscore', 'someone::bad_domain.example'],
       ];
       // The valid recipient comes first, so a Hive delivering one by one would already have reached them.
-      for (const [what, address] of invalid) {
-        await expectSendRefused(t, sender!, { to: [reader!.address, address], body: `to ${what}` }, RESP.NOT_A_CONTACT, 'Q5', `a recipient is ${what}: ${JSON.stringify(address)}`);
-      }
+      await Promise.all(invalid.map(([what, address]) => expectSendRefused(t, sender!, { to: [reader!.address, address], body: `to ${what}` }, RESP.NOT_A_CONTACT, 'Q5', `a recipient is ${what}: ${JSON.stringify(address)}`)));
       await expectNothingNew(t, reader!, 'Q5', 'every send had an invalid recipient and was refused');
     },
   },

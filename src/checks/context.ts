@@ -36,7 +36,7 @@ export class CheckContext {
   /** Findings recorded without ending the check (scanner, soft matchers). */
   readonly findings: Finding[] = [];
   readonly notes: string[] = [];
-  private readonly sessions: { user: TestUser; session: string }[] = [];
+  private readonly sessions: { user: TestUser; session: string; localAddress: string | undefined }[] = [];
   private accountCursor = 0;
 
   constructor(
@@ -109,7 +109,7 @@ export class CheckContext {
   async login(user: TestUser, options?: CallOptions): Promise<string> {
     const exchange = await this.call('Epost_session_open', { iam: user.address, pass: user.pass }, options);
     const session = this.expectOk(exchange, 'Q3').session;
-    this.sessions.push({ user, session });
+    this.sessions.push({ user, session, localAddress: options?.localAddress });
     return session;
   }
 
@@ -121,7 +121,8 @@ export class CheckContext {
 
   /** Closes every session the check opened; failures here are not the check's business. */
   async closeSessions(): Promise<void> {
-    await Promise.all(this.sessions.map(({ user, session }) => this.env.client.call('Epost_session_close', { iam: user.address }, { session })));
+    // From the address that opened it: a key is good only from there (U2).
+    await Promise.all(this.sessions.map(({ user, session, localAddress }) => this.env.client.call('Epost_session_close', { iam: user.address }, { session, localAddress })));
     this.sessions.length = 0;
   }
 

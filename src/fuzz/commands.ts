@@ -68,7 +68,8 @@ function compareMessages(t: CheckContext, exchange: Exchange, got: readonly Repl
       ['from', actual.from, expected.from], ['conv', actual.conv, expected.conv], ['subject', actual.subject, expected.subject],
       ['body', actual.body, expected.body], ['format', actual.format, expected.format], ['to', showValue([...(actual.to as string[])].sort()), showValue(expected.to)],
     ];
-    for (const [field, value, wanted] of fields) t.check(value === wanted, rule, `${what}: message ${expected.msg} has ${field} ${showValue(value)}, sent as ${showValue(wanted)}`, exchange);
+    // Changed text is T5's business (any scalar value round-trips), the rest the request code's.
+    for (const [field, value, wanted] of fields) t.check(value === wanted, field === 'subject' || field === 'body' ? 'T5' : rule, `${what}: message ${expected.msg} has ${field} ${showValue(value)}, sent as ${showValue(wanted)}`, exchange);
   });
 }
 
@@ -317,7 +318,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 export type CommandSequence = Iterable<Step>;
 
 /** Command sequences over the model's users. */
-export const commandSequences: fc.Arbitrary<CommandSequence> = fc.commands([step], { maxCommands: 60, size: 'max' });
+export const commandSequences: fc.Arbitrary<CommandSequence> = fc.commands([step], { maxCommands: 100, size: 'max' });
 
 /**
  * Runs one command sequence against fresh users of the Hive, comparing every

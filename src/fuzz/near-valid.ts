@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { REQUEST_CODES, type RequestCode } from '../protocol/codes.js';
 import { Derived } from './live.js';
 import { oddNumber, RawJson } from './numbers.js';
-import { child, deref, requestParts, satisfies, type Located, type PartSchema } from './schema-walk.js';
+import { child, deref, partWeight, requestParts, satisfies, type Located, type PartSchema } from './schema-walk.js';
 import { HTML_FRAGMENTS, hugeText, SCRIPT_URLS, text } from './text.js';
 import { keywordsOf, matching, partValue, validRequest, validValue, type Keywords, type PartsRequest } from './valid.js';
 import { BadUtf8, Twice } from './wire.js';
@@ -22,13 +22,17 @@ export interface Mutation {
 }
 
 const to = (how: string, value: unknown): Mutation => ({ how, apply: () => value });
+
 const derive = (how: string, make: (value: string) => unknown): Mutation => ({ how, apply: (valid) => new Derived(valid, how, (value) => make(String(value))) });
 
 /** A value of each JSON type, for "the wrong type" (integer-looking strings for number parts: JS coercion bugs). */
 function valueOfType(type: string, numeric: boolean): fc.Arbitrary<unknown> {
   switch (type) {
     case 'string':
-      return numeric ? fc.oneof(fc.integer({ min: -5, max: 50 }).map(String), fc.constantFrom('1e2', ' 3', '0x10', '')) : fc.oneof(fc.constantFrom('', 'true', 'null', '[]'), text(0, 8));
+      // For a number part, mostly the digits of a valid number: what a lax Hive would read as that number.
+      return numeric
+        ? fc.oneof({ weight: 4, arbitrary: fc.nat({ max: 50 }).map(String) }, { weight: 1, arbitrary: fc.integer({ min: -5, max: -1 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('1e2', ' 3', '0x10', '') })
+        : fc.oneof(fc.constantFrom('', 'true', 'null', '[]'), text(0, 8));
     case 'integer':
       return fc.oneof(fc.constantFrom(0, 1, -1), fc.integer());
     case 'number':
@@ -50,8 +54,11 @@ function wrongTypes(k: Keywords): fc.Arbitrary<Mutation>[] {
   const allowed = k.types ?? (k.allowed ? [...new Set(k.allowed.map((v) => (typeof v === 'number' ? 'number' : typeof v)))] : []);
   if (allowed.length === 0) return [];
   const numeric = allowed.includes('integer') || allowed.includes('number');
-  return JSON_TYPES.filter((type) => !allowed.includes(type) && !(type === 'integer' && allowed.includes('number')))
-    .map((type) => valueOfType(type, numeric).map((value) => to(`a ${type} (${JSON.stringify(value)}) instead`, value)));
+  return JSON_TYPES.filter((type) => !allowed.includes(type) && !(type === 'integer' && allowed.includes('number'))).flatMap((type) => {
+    const mutation = valueOfType(type, numeric).map((value) => to(`a ${type} (${JSON.stringify(value)}) instead`, value));
+    // A number written as a string is the likeliest confusion of all: it is tried as often as the other types together.
+    return numeric && type === 'string' ? Array<typeof mutation>(JSON_TYPES.length - 2).fill(mutation) : [mutation];
+  });
 }
 
 /** Text that breaks a pattern: a valid value with one character spoiled, or stretched, or random text. */
@@ -117,69 +124,75 @@ function badStringEncodings(): fc.Arbitrary<Mutation>[] {
   ];
 }
 
+/** The ways a value can be wrong, in three families tried equally often: its JSON type, its range or form, its encoding. */
+export interface MutationFamilies {
+  readonly type: fc.Arbitrary<Mutation>[];
+  readonly range: fc.Arbitrary<Mutation>[];
+  readonly encoding: fc.Arbitrary<Mutation>[];
+}
+
 /** Every way the value of these nodes can be wrong, with a value that is valid everywhere else. */
-export function valueMutations(nodes: readonly Located[]): fc.Arbitrary<Mutation>[] {
+export function valueMutations(nodes: readonly Located[]): MutationFamilies {
   const k = keywordsOf(nodes);
   const violates = (value: unknown) => !nodes.every((at) => satisfies(at, value));
-  const kinds: fc.Arbitrary<Mutation>[] = [...wrongTypes(k), notJson];
-  if (k.types?.includes('string') || k.allowed?.some((v) => typeof v === 'string')) kinds.push(...badStringEncodings());
-  if (k.allowed) kinds.push(outsideEnum(k.allowed));
+  const range: fc.Arbitrary<Mutation>[] = [];
+  const encoding: fc.Arbitrary<Mutation>[] = [notJson];
+  if (k.types?.includes('string') || k.allowed?.some((v) => typeof v === 'string')) encoding.push(...badStringEncodings());
+  if (k.allowed) range.push(outsideEnum(k.allowed));
   if (k.types?.includes('string') && !k.allowed) {
-    if (k.minLength > 0) kinds.push(text(0, k.minLength - 1).map((value) => to(`${JSON.stringify(value)}, shorter than ${k.minLength} characters`, value)));
+    if (k.minLength > 0) range.push(text(0, k.minLength - 1).map((value) => to(`${JSON.stringify(value)}, shorter than ${k.minLength} characters`, value)));
     if (k.maxLength !== undefined) {
       const max = k.maxLength;
-      kinds.push(text(max + 1, max + 40).map((value) => to(`${[...value].length} characters, more than ${max}`, value)));
-      kinds.push(hugeText(64 * 1024, 200 * 1024).map((value) => to(`a huge string of ${[...value].length} characters`, value)));
+      range.push(text(max + 1, max + 40).map((value) => to(`${[...value].length} characters, more than ${max}`, value)));
+      range.push(hugeText(16 * 1024, 96 * 1024).map((value) => to(`a huge string of ${[...value].length} characters`, value)));
     }
-    for (const pattern of k.patterns) kinds.push(breakingPattern(pattern));
+    for (const pattern of k.patterns) range.push(breakingPattern(pattern));
     for (const not of k.nots) {
       const forbidden = matchingNot(not);
       const limit = k.maxLength ?? Infinity;
-      if (forbidden) kinds.push(forbidden.filter((value) => [...value].length <= limit && violates(value)).map((value) => to(`${JSON.stringify(value)}, which it forbids`, value)));
+      if (forbidden) range.push(forbidden.filter((value) => [...value].length <= limit && violates(value)).map((value) => to(`${JSON.stringify(value)}, which it forbids`, value)));
     }
   }
   if (k.types?.includes('integer')) {
     const min = k.minimum;
-    if (min !== undefined) kinds.push(fc.integer({ min: min - 1_000_000, max: min - 1 }).map((value) => to(`${value}, below ${min}`, value)));
-    kinds.push(fc.double({ noNaN: true, noDefaultInfinity: true, noInteger: true, min: -1e6, max: 1e6 }).map((value) => to(`${value}, not a whole number`, value)));
-    kinds.push(oddNumber.map((literal) => to(`the number ${literal.text}`, literal)));
+    if (min !== undefined) range.push(fc.integer({ min: min - 1_000_000, max: min - 1 }).map((value) => to(`${value}, below ${min}`, value)));
+    range.push(fc.double({ noNaN: true, noDefaultInfinity: true, noInteger: true, min: -1e6, max: 1e6 }).map((value) => to(`${value}, not a whole number`, value)));
+    range.push(oddNumber.map((literal) => to(`the number ${literal.text}`, literal)));
   }
   if (k.types?.includes('array') && k.items) {
     const item = validValue([k.items], 'aimed');
-    if (k.minItems > 0) kinds.push(fc.array(item, { maxLength: k.minItems - 1 }).map((items) => to(`${items.length} items, fewer than ${k.minItems}`, items)));
+    if (k.minItems > 0) range.push(fc.array(item, { maxLength: k.minItems - 1 }).map((items) => to(`${items.length} items, fewer than ${k.minItems}`, items)));
     if (k.maxItems !== undefined) {
       const max = k.maxItems;
-      kinds.push(fc.array(item, { minLength: max + 1, maxLength: max + 5 }).map((items) => to(`${items.length} items, more than ${max}`, items)));
+      range.push(fc.array(item, { minLength: max + 1, maxLength: max + 5 }).map((items) => to(`${items.length} items, more than ${max}`, items)));
     }
-    const wrongItem = fc.oneof(...valueMutations([k.items]));
-    kinds.push(fc.record({ items: fc.array(item, { minLength: Math.max(1, k.minItems), maxLength: Math.max(1, Math.min(3, k.maxItems ?? 3)) }), wrong: wrongItem, at: fc.nat() })
+    range.push(fc.record({ items: fc.array(item, { minLength: Math.max(1, k.minItems), maxLength: Math.max(1, Math.min(3, k.maxItems ?? 3)) }), wrong: anyMutation(valueMutations([k.items])), at: fc.nat() })
       .map(({ items, wrong, at }) => {
         const i = at % items.length;
         return { how: `item ${i}: ${wrong.how}`, apply: () => items.map((value, j) => (j === i ? wrong.apply(value) : value)) };
       }));
   }
-  return kinds;
+  return { type: wrongTypes(k), range, encoding };
 }
 
-/** The mutations of one part: left out when it is required, or any wrong value. */
+/** One mutation: a family first, then a way within it. */
+function anyMutation(families: MutationFamilies): fc.Arbitrary<Mutation> {
+  const present = [families.type, families.range, families.encoding].filter((kinds) => kinds.length > 0);
+  return fc.oneof(...present.map((kinds) => fc.oneof(...kinds)));
+}
+
+/** The mutations of one part: left out when it is required, given twice, or any wrong value. */
 function partMutations(part: PartSchema): fc.Arbitrary<Mutation> {
-  const kinds = [...valueMutations(part.constraints), givenTwice];
-  if (part.required) kinds.push(fc.constant<Mutation>({ how: 'left out', apply: () => ABSENT }));
-  return fc.oneof(...kinds);
+  const families = valueMutations(part.constraints);
+  const missing = part.required ? [fc.constant<Mutation>({ how: 'left out', apply: () => ABSENT })] : [];
+  return anyMutation({ ...families, encoding: [...families.encoding, givenTwice, ...missing] });
 }
 
-/** Parts every code takes (the envelope): mutated less often than the parts that make each code what it is. */
-function sharedParts(): Set<string> {
-  const lists = REQUEST_CODES.map((code) => requestParts(code).map((part) => part.name));
-  return new Set(lists[0]!.filter((name) => lists.every((names) => names.includes(name))));
-}
-
-/** Requests of a code meant to succeed, but for exactly one part, which is wrong. */
-export function nearValidRequest(code: RequestCode): fc.Arbitrary<PartsRequest> {
-  const shared = sharedParts();
+/** One choice per part of the code, each with the part's weight: the base request meant to succeed, that part made wrong. */
+function nearValidChoices(code: RequestCode): { weight: number; arbitrary: fc.Arbitrary<PartsRequest> }[] {
   const base = validRequest(code, 'aimed');
-  const choices = requestParts(code).map((part) => ({
-    weight: shared.has(part.name) ? 1 : 2,
+  return requestParts(code).map((part) => ({
+    weight: partWeight(part.name),
     arbitrary: fc.record({ base, mutation: partMutations(part), filler: partValue(part, 'aimed') }).map(({ base: request, mutation, filler }) => {
       // An optional part the base left out is mutated from a valid value of its own.
       const valid = part.name in request.parts ? request.parts[part.name] : filler;
@@ -190,10 +203,21 @@ export function nearValidRequest(code: RequestCode): fc.Arbitrary<PartsRequest> 
       return { ...request, parts, fault: { part: part.name, how: mutation.how } };
     }),
   }));
-  return fc.oneof(...choices);
 }
 
-/** Near-valid requests of any code. */
+/** Requests of a code meant to succeed, but for exactly one part, which is wrong. */
+export function nearValidRequest(code: RequestCode): fc.Arbitrary<PartsRequest> {
+  return fc.oneof(...nearValidChoices(code));
+}
+
+let anyNearValid: fc.Arbitrary<PartsRequest> | undefined;
+
+/**
+ * Near-valid requests of any code. Every part name is as likely to be the
+ * wrong one: a part many codes share (iam, session) is spread over them, so
+ * the parts that make each code what it is (start, limit, to, ticket) are not
+ * drowned by the envelope.
+ */
 export function anyNearValidRequest(): fc.Arbitrary<PartsRequest> {
-  return fc.oneof(...REQUEST_CODES.map(nearValidRequest));
+  return (anyNearValid ??= fc.oneof(...REQUEST_CODES.flatMap(nearValidChoices)));
 }

@@ -2,7 +2,6 @@
 // it arranges, what it draws, and how it judges a reply.
 import fc from 'fast-check';
 import type { CheckContext } from '../checks/context.js';
-import { REQUEST_CODES } from '../protocol/codes.js';
 import { commandSequences, runSequence, type CommandSequence } from './commands.js';
 import { judgeMembers, judgeRefused, judgeReply, judgeUnknownCode } from './judges.js';
 import { arrangeLiveState } from './live.js';
@@ -16,8 +15,15 @@ import { unknownCodeRequest, wildRequest } from './wild.js';
 
 export const FUZZING_OFF = 'fuzzing turned off (--fuzz-runs 0)';
 
-/** Properties over every request code draw this many samples per code for each unit of --fuzz-runs. */
-const PER_CODE = REQUEST_CODES.length;
+/**
+ * Samples per unit of --fuzz-runs. Properties whose space is every code's
+ * parts times every way a part can be wrong draw more; a command sequence
+ * (up to 100 commands) counts as five units.
+ */
+const SAMPLES_PER_RUN = { anyRequest: 2, nearValid: 8, members: 4, letters: 1, unknownCodes: 1 } as const;
+const RUNS_PER_SEQUENCE = 5;
+
+const samples = (t: CheckContext, property: keyof typeof SAMPLES_PER_RUN): number => t.settings.fuzzRuns * SAMPLES_PER_RUN[property];
 
 /** Skips when fuzzing is off; otherwise arranges the property and fuzzes it. */
 export async function runFuzz<S>(t: CheckContext, arrange: (t: CheckContext) => Promise<FuzzProperty<S>>): Promise<void> {
@@ -49,12 +55,12 @@ export const anyRequestGetsAReply = (t: CheckContext) => {
     { weight: 2, arbitrary: wildRequest },
     { weight: 1, arbitrary: unknownCodeRequest },
   );
-  return requestProperty(t, anything, t.settings.fuzzRuns * PER_CODE, () => undefined);
+  return requestProperty(t, anything, samples(t, 'anyRequest'), () => undefined);
 };
 
 /** T4, E1, E4, M1, M2…: a request with one part wrong never succeeds. */
 export const invalidPartsAreRefused = (t: CheckContext) =>
-  requestProperty<PartsRequest>(t, anyNearValidRequest(), t.settings.fuzzRuns * PER_CODE, (request, { exchange, parts }) => {
+  requestProperty<PartsRequest>(t, anyNearValidRequest(), samples(t, 'nearValid'), (request, { exchange, parts }) => {
     const rule = parts && brokenRule(request, parts);
     if (rule && request.fault) judgeRefused(t, exchange, rule, `${request.fault.part} ${request.fault.how}`);
   });
@@ -65,11 +71,11 @@ export const repliesHoldOnlyTheirMembers = (t: CheckContext) =>
     { weight: 2, arbitrary: anyValidRequest('aimed') },
     { weight: 2, arbitrary: anyValidRequest('any') },
     { weight: 1, arbitrary: anyNearValidRequest() },
-  ), t.settings.fuzzRuns * PER_CODE, (_request, { exchange }) => judgeMembers(t, exchange));
+  ), samples(t, 'members'), (_request, { exchange }) => judgeMembers(t, exchange));
 
 /** E2, F2: request codes outside §5 get -1.1 and nothing else. */
 export const unknownCodesFail = (t: CheckContext) =>
-  requestProperty<PartsRequest>(t, unknownCodeRequest, t.settings.fuzzRuns, (_request, { exchange }) => judgeUnknownCode(t, exchange));
+  requestProperty<PartsRequest>(t, unknownCodeRequest, samples(t, 'unknownCodes'), (_request, { exchange }) => judgeUnknownCode(t, exchange));
 
 /** T5: any Unicode subject and body comes back unchanged. */
 export async function unicodeRoundTrips(t: CheckContext): Promise<FuzzProperty<Letter>> {
@@ -77,7 +83,7 @@ export async function unicodeRoundTrips(t: CheckContext): Promise<FuzzProperty<L
   const recipient = await t.user();
   return {
     arbitrary: letters,
-    runs: t.settings.fuzzRuns,
+    runs: samples(t, 'letters'),
     unit: 'letter',
     probe: (letter, trail) => roundTrip(t, trail, sender!, recipient, letter),
     show: (letter) => `Epost_msg_send by ${letter.method}: ${showValue(letter.parts)}`,
@@ -88,7 +94,7 @@ export async function unicodeRoundTrips(t: CheckContext): Promise<FuzzProperty<L
 export async function sequencesFollowTheModel(t: CheckContext): Promise<FuzzProperty<CommandSequence>> {
   return {
     arbitrary: commandSequences,
-    runs: t.settings.fuzzRuns,
+    runs: Math.max(1, Math.round(t.settings.fuzzRuns / RUNS_PER_SEQUENCE)),
     unit: 'command sequence',
     probe: (commands, trail) => runSequence(t, trail, commands),
     show: (commands) => String(commands),

@@ -100,7 +100,7 @@ export function describeCounterexample(t: CheckContext, finding: Finding, counte
 /** Time left for shrinking: half of what remains of the check's budget, within bounds. */
 function shrinkBudgetMs(t: CheckContext, startedAt: number): number {
   const budget = t.spec.timeoutMs ?? t.settings.checkTimeoutMs;
-  return Math.max(500, Math.min(20_000, (budget - (Date.now() - startedAt)) / 2));
+  return Math.max(500, Math.min(10_000, (budget - (Date.now() - startedAt)) / 2));
 }
 
 /**

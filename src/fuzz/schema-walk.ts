@@ -1,7 +1,7 @@
 // Navigation of the JSON Schemas in schemas/: where a node is, what its $ref
 // points at, and the parts a request code takes. The fuzzer reads everything
 // it generates from here, so a schema change changes what it sends.
-import type { RequestCode } from '../protocol/codes.js';
+import { REQUEST_CODES, type RequestCode } from '../protocol/codes.js';
 import { readSchemaFile } from '../paths.js';
 import { SCHEMA_BASE, schemaValidator } from '../validator/schemas.js';
 
@@ -125,4 +125,18 @@ export function requestParts(code: RequestCode): PartSchema[] {
     required: required.has(name),
     constraints: order.filter((at) => at.node.properties?.[name] !== undefined).map((at) => child(at, 'properties', name)),
   }));
+}
+
+let listing: Map<string, number> | undefined;
+
+/**
+ * A part's share when every part name counts the same: inversely to the
+ * number of codes that list it (an integer weight for fc.oneof).
+ */
+export function partWeight(name: string): number {
+  if (!listing) {
+    listing = new Map();
+    for (const code of REQUEST_CODES) for (const part of requestParts(code)) listing.set(part.name, (listing.get(part.name) ?? 0) + 1);
+  }
+  return Math.round(1000 / (listing.get(name) ?? 1));
 }

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { REQUEST_CODES, type RequestCode } from '../protocol/codes.js';
 import { Live } from './live.js';
-import { child, constraints, deref, idOf, requestParts, satisfies, type Located, type PartSchema } from './schema-walk.js';
+import { child, constraints, deref, idOf, partWeight, requestParts, satisfies, type Located, type PartSchema } from './schema-walk.js';
 import { text, textOfLength } from './text.js';
 import type { Method } from './wire.js';
 
@@ -188,8 +188,17 @@ export function partsOf(code: RequestCode, names: readonly string[], aim: Aim = 
 const extraPart = (listed: readonly string[]) =>
   fc.record({ name: fc.string({ minLength: 1, maxLength: 12 }).filter((name) => !listed.includes(name)), value: fc.jsonValue({ maxDepth: 2 }) });
 
+const validByCode = new Map<string, fc.Arbitrary<PartsRequest>>();
+
 /** Valid requests of one code (profile §5, E1), by GET or POST (T3). */
 export function validRequest(code: RequestCode, aim: Aim): fc.Arbitrary<PartsRequest> {
+  const key = `${code} ${aim}`;
+  let requests = validByCode.get(key);
+  if (!requests) validByCode.set(key, (requests = buildValidRequest(code, aim)));
+  return requests;
+}
+
+function buildValidRequest(code: RequestCode, aim: Aim): fc.Arbitrary<PartsRequest> {
   const parts = requestParts(code);
   // Aimed requests leave defaulted parts to the Hive, so a page starts at 0.
   const sent = parts.filter((part) => !(aim === 'aimed' && !part.required && part.constraints.some((at) => at.node.default !== undefined)));
@@ -203,7 +212,8 @@ export function validRequest(code: RequestCode, aim: Aim): fc.Arbitrary<PartsReq
   }));
 }
 
-/** Valid requests of any code. */
+/** Valid requests of any code, a code as likely as the share of part names it lists (see partWeight). */
 export function anyValidRequest(aim: Aim): fc.Arbitrary<PartsRequest> {
-  return fc.oneof(...REQUEST_CODES.map((code) => validRequest(code, aim)));
+  const weightOf = (code: RequestCode) => requestParts(code).reduce((sum, part) => sum + partWeight(part.name), 0);
+  return fc.oneof(...REQUEST_CODES.map((code) => ({ weight: weightOf(code), arbitrary: validRequest(code, aim) })));
 }

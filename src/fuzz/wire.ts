@@ -58,13 +58,13 @@ function member(name: string, value: unknown): Buffer[] {
   return [Buffer.concat([Buffer.from(`${JSON.stringify(name)}:`), encodeValue(value)])];
 }
 
+const UNRESERVED = new Set([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~'].map((c) => c.charCodeAt(0)));
+const ESCAPED = Array.from({ length: 256 }, (_, byte) => (UNRESERVED.has(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`));
+
 /** Percent-encodes bytes, leaving only URL-safe characters as they are; bytes that are not UTF-8 stay bytes (%FF). */
 function percentEncode(bytes: Buffer): string {
   let out = '';
-  for (const byte of bytes) {
-    const char = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (const byte of bytes) out += ESCAPED[byte];
   return out;
 }
 

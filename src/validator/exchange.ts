@@ -1,5 +1,5 @@
 import { scanForPrivacy } from '../checks/privacy-scan.js';
-import { headerValue, type Exchange, type SentRequest } from '../client/exchange.js';
+import { headerValue, type Exchange, type ReceivedReply, type SentRequest } from '../client/exchange.js';
 import type { CheckLevel } from '../generated/schemas.js';
 import { parseRequestJson } from '../hive/json-text.js';
 import { CODES, isRequestCode, REQUEST_CODES } from '../protocol/codes.js';
@@ -144,10 +144,85 @@ const PROTOCOL_REFUSED_METHODS = new Set(['PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 const HTTP_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);
 const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 
-/** The reply body as a JSON object, or undefined. */
-function replyObject(exchange: Exchange): Record<string, unknown> | undefined {
-  const json = exchange.reply?.json;
-  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+/** The findings of one exchange as they are collected: each said once. */
+class Findings {
+  readonly list: ExchangeFinding[] = [];
+
+  add(aspect: ExchangeAspect, side: ExchangeFinding['side'], rule: RuleId, message: string, level = levelOf(rule)): void {
+    if (!this.list.some((f) => f.rule === rule && f.side === side && f.message === message)) this.list.push({ rule, level, side, aspect, message });
+  }
+}
+
+/** What the request says: its code, when it names one, and the rule that obliges the Hive to refuse it, when it breaks one. */
+interface RequestReading {
+  readonly code?: string;
+  readonly refusal?: { readonly rule: RuleId; /** Only -1.1 will do, not any negative resp. */ readonly exactly: boolean };
+}
+
+function readRequest(request: SentRequest, method: string, decoding: RequestDecoding, findings: Findings): RequestReading {
+  if (decoding.kind === 'other-method') return PROTOCOL_REFUSED_METHODS.has(method) ? { refusal: { rule: 'T3', exactly: true } } : {};
+  if (decoding.kind === 'undecodable') {
+    findings.add('encoding', 'request', 'T4', decoding.message);
+    return { refusal: { rule: 'T4', exactly: true } };
+  }
+  const { parts } = decoding;
+  const sentType = requestHeader(request, 'content-type');
+  if (method === 'POST' && !JSON_CONTENT_TYPE.test(sentType ?? '')) {
+    findings.add('encoding', 'request', 'T4', `a POST body is sent with Content-Type: application/json, not ${sentType === undefined ? '(none)' : JSON.stringify(sentType)} (a Hive reads it anyway)`, 'SHOULD');
+  }
+  // The reply is held against the schema of the code w names, even when the envelope is incomplete.
+  const code = typeof parts.w === 'string' ? parts.w : undefined;
+  if (parts.w === undefined || parts.iam === undefined) {
+    findings.add('envelope', 'request', 'E1', `the request lacks ${parts.w === undefined ? 'w' : 'iam'}`);
+    return { ...(code !== undefined ? { code } : {}), refusal: { rule: 'E1', exactly: true } };
+  }
+  if (code === undefined) {
+    findings.add('envelope', 'request', 'E1', `w is ${JSON.stringify(parts.w)}, not a request code string`);
+    return { refusal: { rule: 'E1', exactly: true } };
+  }
+  for (const violation of validateRequest(code, parts).violations) {
+    const where = violation.path ? `${violation.path} ` : '';
+    if (violation.rule === 'T5') findings.add('encoding', 'request', 'T5', `${where}holds a lone surrogate, not a Unicode scalar value`);
+    else if (violation.rule === 'E1' || violation.rule === 'E2') findings.add('envelope', 'request', violation.rule, `${where}${explain(violation)}`);
+    // Past 200 characters a Hive may still accept a subject (T11 sets a floor, not a ceiling): only a warning for the client.
+    else if (violation.rule === 'T11') findings.add('request', 'request', 'T11', `${where}${violation.message}: a Hive need not accept it`, 'SHOULD');
+    else findings.add('request', 'request', violation.rule, `${code} ${where}${explain(violation)}`);
+  }
+  const first = findings.list.find((f) => f.side === 'request' && f.level === 'MUST');
+  return { code, ...(first ? { refusal: { rule: first.rule, exactly: first.rule === 'T5' || first.rule === 'E1' || first.rule === 'E2' } } : {}) };
+}
+
+/** The reply's HTTP form (T6, T7, T8); the reply object when there is one with a numeric resp to read further. */
+function readReplyForm(reply: ReceivedReply, method: string, findings: Findings): (Record<string, unknown> & { resp: number }) | undefined {
+  const unknownMethod = !HTTP_METHODS.has(method);
+  if (reply.status >= 300 && reply.status < 400) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive does not redirect protocol requests`);
+  if (reply.status >= 500 && !(unknownMethod && reply.status === 501)) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive never answers 5xx`);
+  const cookie = headerValue(reply, 'set-cookie');
+  if (cookie !== undefined) findings.add('cookies', 'reply', 'T8', `the reply sets a cookie: ${cookie.slice(0, 80)}`);
+  if (method === 'HEAD') return undefined;
+  const json = reply.json !== null && typeof reply.json === 'object' && !Array.isArray(reply.json) ? (reply.json as Record<string, unknown>) : undefined;
+  // An HTTP method HTTP itself does not know may be refused by HTTP (400, 405, 501) rather than by the protocol.
+  if (unknownMethod && !json && [400, 405, 501].includes(reply.status)) return undefined;
+  const contentType = headerValue(reply, 'content-type') ?? '';
+  if (!JSON_CONTENT_TYPE.test(contentType)) findings.add('reply', 'reply', 'T6', `Content-Type is ${JSON.stringify(contentType)}, not application/json`);
+  if (!json) {
+    findings.add('reply', 'reply', 'T6', reply.parseError ?? 'the reply is not a JSON object');
+    return undefined;
+  }
+  const resp = json.resp;
+  if (typeof resp !== 'number') {
+    findings.add('reply', 'reply', 'T6', 'the reply holds no numeric resp');
+    return undefined;
+  }
+  if (resp >= 0 && reply.status !== 200) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status} with resp ${resp}: a reply with resp >= 0 is sent with 200`);
+  // 3xx and 5xx were named above.
+  if (resp < 0 && reply.status !== 200 && reply.status < 300) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status}: a negative reply comes with 200 or 4xx`);
+  return { ...json, resp };
+}
+
+function aspectOf(rule: RuleId): ExchangeAspect {
+  if (rule === 'T3' || rule === 'T4' || rule === 'T5') return 'encoding';
+  return rule === 'E1' || rule === 'E2' ? 'envelope' : 'request';
 }
 
 /**
@@ -158,103 +233,39 @@ function replyObject(exchange: Exchange): Record<string, unknown> | undefined {
  * so a Hive that accepts it is named too. Each finding says which side broke the rule.
  */
 export function validateExchange(exchange: Exchange): ExchangeFinding[] {
-  const findings: ExchangeFinding[] = [];
-  const add = (aspect: ExchangeAspect, side: ExchangeFinding['side'], rule: RuleId, message: string, level = levelOf(rule)) => {
-    if (!findings.some((f) => f.rule === rule && f.side === side && f.message === message)) findings.push({ rule, level, side, aspect, message });
-  };
-  const { request, reply } = exchange;
-  const method = request.method.toUpperCase();
-  const decoding = decodeRequestParts({ ...request, method });
-  const json = replyObject(exchange);
-  const resp = json?.resp;
-  const answered = typeof resp === 'number' ? describeReplyCode(resp) : reply ? `HTTP ${reply.status} without a resp` : 'nothing';
-
-  // ---- the request, and the refusal it calls for --------------------------------------
-  /** Set when the request must be refused: the rule it breaks and whether only -1.1 will do. */
-  let refusal: { rule: RuleId; exactly: boolean } | undefined;
-  let code: string | undefined;
-  if (decoding.kind === 'other-method') {
-    if (PROTOCOL_REFUSED_METHODS.has(method)) refusal = { rule: 'T3', exactly: true };
-  } else if (decoding.kind === 'undecodable') {
-    add('encoding', 'request', 'T4', decoding.message);
-    refusal = { rule: 'T4', exactly: true };
-  } else {
-    const { parts } = decoding;
-    const sentType = requestHeader(request, 'content-type');
-    if (method === 'POST' && !JSON_CONTENT_TYPE.test(sentType ?? '')) {
-      add('encoding', 'request', 'T4', `a POST body is sent with Content-Type: application/json, not ${sentType === undefined ? '(none)' : JSON.stringify(sentType)} (a Hive reads it anyway)`, 'SHOULD');
-    }
-    // The reply is held against the schema of the code w names, even when the envelope is incomplete.
-    if (typeof parts.w === 'string') code = parts.w;
-    if (parts.w === undefined || parts.iam === undefined) {
-      add('envelope', 'request', 'E1', `the request lacks ${parts.w === undefined ? 'w' : 'iam'}`);
-      refusal = { rule: 'E1', exactly: true };
-    } else if (code === undefined) {
-      add('envelope', 'request', 'E1', `w is ${JSON.stringify(parts.w)}, not a request code string`);
-      refusal = { rule: 'E1', exactly: true };
-    } else {
-      for (const violation of validateRequest(code, parts).violations) {
-        const where = violation.path ? `${violation.path} ` : '';
-        if (violation.rule === 'T5') add('encoding', 'request', 'T5', `${where}holds a lone surrogate, not a Unicode scalar value`);
-        else if (violation.rule === 'E1' || violation.rule === 'E2') add('envelope', 'request', violation.rule, `${where}${explain(violation)}`);
-        // Past 200 characters a Hive may still accept a subject (T11 sets a floor, not a ceiling): only a warning for the client.
-        else if (violation.rule === 'T11') add('request', 'request', 'T11', `${where}${violation.message}: a Hive need not accept it`, 'SHOULD');
-        else add('request', 'request', violation.rule, `${code} ${where}${explain(violation)}`);
-      }
-      const first = findings.find((f) => f.side === 'request' && f.level === 'MUST');
-      if (first) refusal = { rule: first.rule, exactly: first.rule === 'T5' || first.rule === 'E1' || first.rule === 'E2' };
-    }
-  }
-
-  // ---- the reply ---------------------------------------------------------------------------
-  if (!reply) return findings;
-  const unknownMethod = !HTTP_METHODS.has(method);
-  if (reply.status >= 300 && reply.status < 400) add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive does not redirect protocol requests`);
-  if (reply.status >= 500 && !(unknownMethod && reply.status === 501)) add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive never answers 5xx`);
-  const cookie = headerValue(reply, 'set-cookie');
-  if (cookie !== undefined) add('cookies', 'reply', 'T8', `the reply sets a cookie: ${cookie.slice(0, 80)}`);
-  if (method === 'HEAD') return findings;
-  // An HTTP method HTTP itself does not know may be refused by HTTP (400, 405, 501) rather than by the protocol.
-  if (unknownMethod && !json && [400, 405, 501].includes(reply.status)) return findings;
-
-  const contentType = headerValue(reply, 'content-type') ?? '';
-  if (!JSON_CONTENT_TYPE.test(contentType)) add('reply', 'reply', 'T6', `Content-Type is ${JSON.stringify(contentType)}, not application/json`);
-  if (!json) {
-    add('reply', 'reply', 'T6', reply.parseError ?? 'the reply is not a JSON object');
-    return findings;
-  }
-  if (typeof resp !== 'number') {
-    add('reply', 'reply', 'T6', 'the reply holds no numeric resp');
-    return findings;
-  }
-  if (resp >= 0 && reply.status !== 200) add('reply', 'reply', 'T7', `HTTP ${reply.status} with resp ${resp}: a reply with resp >= 0 is sent with 200`);
-  // 3xx and 5xx were named above.
-  if (resp < 0 && reply.status !== 200 && reply.status < 300) add('reply', 'reply', 'T7', `HTTP ${reply.status}: a negative reply comes with 200 or 4xx`);
+  const findings = new Findings();
+  const method = exchange.request.method.toUpperCase();
+  const decoding = decodeRequestParts({ ...exchange.request, method });
+  const { code, refusal } = readRequest(exchange.request, method, decoding, findings);
+  const json = exchange.reply ? readReplyForm(exchange.reply, method, findings) : undefined;
+  if (!json) return findings.list;
+  const { resp } = json;
+  const answered = describeReplyCode(resp);
 
   if (refusal) {
     const refused = refusal.exactly ? resp === RESP.BAD_REQUEST : resp < 0;
-    const aspect: ExchangeAspect = refusal.rule === 'T3' || refusal.rule === 'T4' || refusal.rule === 'T5' ? 'encoding' : refusal.rule === 'E1' || refusal.rule === 'E2' ? 'envelope' : 'request';
-    // A listed code answered anything but an error is F2's business (privacy), not repeated here.
-    if (!refused && !(refusal.rule === 'E2' && resp >= 0)) add(aspect, 'reply', refusal.rule, `a request that breaks ${refusal.rule} must be refused${refusal.exactly ? ' with -1.1' : ''}; the Hive answered ${answered}`);
+    // An unlisted code answered with anything but an error is F2's business (privacy), not repeated here.
+    if (!refused && !(refusal.rule === 'E2' && resp >= 0)) {
+      findings.add(aspectOf(refusal.rule), 'reply', refusal.rule, `a request that breaks ${refusal.rule} must be refused${refusal.exactly ? ' with -1.1' : ''}; the Hive answered ${answered}`);
+    }
   }
-
   if (code === undefined) {
     // No code to hold the reply against. A refusal carries nothing but resp; anything else was reported as not refused.
-    if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) add('privacy', 'reply', 'F3', `the refusal carries '${member}' beside resp`);
-  } else {
-    const named = new Set<string>();
-    for (const violation of validateReply(code, json).violations) {
-      if (violation.rule === 'F2' || violation.rule === 'F3') continue;
-      // One finding per rule and place: a bad date breaks both its format and its pattern.
-      if (named.has(`${violation.rule} ${violation.path}`)) continue;
-      named.add(`${violation.rule} ${violation.path}`);
-      add(violation.rule === 'T9' ? 'dates' : 'reply', 'reply', violation.rule, `${code} reply ${violation.path || '/'} ${explain(violation)}`);
-    }
-    for (const finding of scanForPrivacy({ ...exchange, code })) add('privacy', 'reply', finding.rule, finding.message);
-    const withoutKey = decoding.kind === 'parts' && typeof decoding.parts.session !== 'string';
-    if (isRequestCode(code) && CODES[code].session && requestHeader(request, 'cookie') !== undefined && withoutKey && resp >= 0) {
-      add('cookies', 'reply', 'T8', `${code} without a session part but with a cookie was answered ${answered}: a cookie never stands in for a session key`);
-    }
+    if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) findings.add('privacy', 'reply', 'F3', `the refusal carries '${member}' beside resp`);
+    return findings.list;
   }
-  return findings;
+  const named = new Set<string>();
+  for (const violation of validateReply(code, json).violations) {
+    if (violation.rule === 'F2' || violation.rule === 'F3') continue;
+    // One finding per rule and place: a bad date breaks both its format and its pattern.
+    if (named.has(`${violation.rule} ${violation.path}`)) continue;
+    named.add(`${violation.rule} ${violation.path}`);
+    findings.add(violation.rule === 'T9' ? 'dates' : 'reply', 'reply', violation.rule, `${code} reply ${violation.path || '/'} ${explain(violation)}`);
+  }
+  for (const finding of scanForPrivacy({ ...exchange, code })) findings.add('privacy', 'reply', finding.rule, finding.message);
+  const withoutKey = decoding.kind === 'parts' && typeof decoding.parts.session !== 'string';
+  if (isRequestCode(code) && CODES[code].session && requestHeader(exchange.request, 'cookie') !== undefined && withoutKey && resp >= 0) {
+    findings.add('cookies', 'reply', 'T8', `${code} without a session part but with a cookie was answered ${answered}: a cookie never stands in for a session key`);
+  }
+  return findings.list;
 }
