@@ -35,6 +35,8 @@ export interface FuzzProperty<S> {
   readonly runs: number;
   /** What one sample is, in notes: 'request', 'command sequence'. */
   readonly unit: string;
+  /** Samples hold no state: what a seed draws can serve every check and Hive of the process. */
+  readonly immutableSamples: boolean;
   /** Sends one sample and judges what comes back; a CheckFailure means the Hive broke a rule. */
   probe(sample: S, trail: Trail): Promise<void>;
   /** The sample as a failure report shows it. */
@@ -56,6 +58,19 @@ async function attempt<S>(t: CheckContext, property: FuzzProperty<S>, sample: S)
     if (error instanceof CheckFailure) return { sample, finding: error.finding, exchanges: trail.exchanges };
     throw error;
   }
+}
+
+const drawn = new WeakMap<fc.Arbitrary<unknown>, Map<string, readonly unknown[]>>();
+
+/** The samples a seed draws: the same for every check of the process that draws as many from the same arbitrary. */
+function draw<S>(property: FuzzProperty<S>, seed: number): readonly S[] {
+  if (!property.immutableSamples) return fc.sample(property.arbitrary, { seed, numRuns: property.runs });
+  let bySeed = drawn.get(property.arbitrary);
+  if (!bySeed) drawn.set(property.arbitrary, (bySeed = new Map()));
+  const key = `${seed} ${property.runs}`;
+  let samples = bySeed.get(key);
+  if (!samples) bySeed.set(key, (samples = fc.sample(property.arbitrary, { seed, numRuns: property.runs })));
+  return samples as readonly S[];
 }
 
 /** Runs `work` on every item, at most `limit` at a time, keeping the order of the results. */
@@ -138,7 +153,7 @@ async function shrink<S>(t: CheckContext, property: FuzzProperty<S>, index: numb
 export async function fuzz<S>(t: CheckContext, property: FuzzProperty<S>): Promise<void> {
   const startedAt = Date.now();
   const { seed, concurrency } = t.settings;
-  const samples = fc.sample(property.arbitrary, { seed, numRuns: property.runs });
+  const samples = draw(property, seed);
   const attempts = await mapBounded(samples, concurrency, (sample) => attempt(t, property, sample));
   const requests = attempts.reduce((sum, a) => sum + a.exchanges.length, 0);
   const seconds = (Date.now() - startedAt) / 1000;

@@ -58,8 +58,8 @@ describe('a failure report', () => {
   let first: CheckResult;
   let again: CheckResult;
   beforeAll(async () => {
-    first = await runAgainst(fresh('fuzz-numeric-string-page'), 'PAME-FUZZ-002', 42);
-    again = await runAgainst(fresh('fuzz-numeric-string-page'), 'PAME-FUZZ-002', 42);
+    first = await runAgainst(fresh('fuzz-coerced-page-numbers'), 'PAME-FUZZ-002', 42);
+    again = await runAgainst(fresh('fuzz-coerced-page-numbers'), 'PAME-FUZZ-002', 42);
   }, 120_000);
 
   it('names the rule, the shrunk counterexample, the seed, the replay path and the requests as curl lines', () => {

@@ -1,0 +1,194 @@
+// `npm run bench`: the figures issue 9 names, measured on this machine in one run.
+// Benchmarks are not tests: nothing in `npm test` depends on them. Results go to
+// bench/results/latest.json and bench/results/latest.md; the README quotes them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { HiveClient } from '../src/client/client.js';
+import type { RunReport } from '../src/generated/schemas.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/*/stat CPU times
+
+interface Timed {
+  readonly wallMs: number;
+  readonly exitCode: number | null;
+  readonly report?: RunReport;
+}
+
+/** CPU seconds from /proc/<pid>/stat: the process's own (utime+stime) and its reaped children's (cutime+cstime). */
+async function cpuOf(pid: number | 'self'): Promise<{ own: number; children: number }> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ').map(Number);
+  // After the command name: field 14 is utime, so index 11 here; 12 stime, 13 cutime, 14 cstime.
+  return { own: (fields[11]! + fields[12]!) / TICKS_PER_SECOND, children: (fields[13]! + fields[14]!) / TICKS_PER_SECOND };
+}
+
+async function pame(args: string[]): Promise<Timed> {
+  const dir = await mkdtemp(join(tmpdir(), 'pame-bench-'));
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, 'run', '--report-dir', dir, '--reporter', 'json', '--quiet', '--peer-port', '0', ...args], { stdio: 'ignore' });
+  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const wallMs = performance.now() - started;
+  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8').catch(() => 'null')) as RunReport | null;
+  await rm(dir, { recursive: true, force: true });
+  return { wallMs, exitCode, ...(report ? { report } : {}) };
+}
+
+function stats(values: number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)! };
+}
+
+async function repeat(args: string[]): Promise<{ median: number; min: number; max: number; verdicts: string[] }> {
+  const runs: Timed[] = [];
+  for (let i = 0; i < REPEATS; i++) runs.push(await pame(args));
+  return { ...stats(runs.map((r) => r.wallMs)), verdicts: [...new Set(runs.map((r) => r.report?.verdict ?? `exit ${r.exitCode}`))] };
+}
+
+/** Starts the reference Hive in its own process, so its CPU is told apart from the runner's. */
+async function startHive(): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [cli, 'hive', '--port', '0', '--domain', 'hive.pame.test'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(`pame hive exited: ${out}`)));
+  });
+  return { url, child, close: async () => void (child.kill('SIGTERM'), await new Promise((resolve) => child.once('exit', resolve))) };
+}
+
+/** Where the time of one full run against a separate Hive process goes. */
+async function split(url: string, hivePid: number, fixedCostMs: number) {
+  const hiveBefore = await cpuOf(hivePid);
+  const runnerBefore = await cpuOf('self');
+  const run = await pame(['--hive', url]);
+  const runnerCpu = (await cpuOf('self')).children - runnerBefore.children;
+  const hiveCpu = (await cpuOf(hivePid)).own - hiveBefore.own;
+  const timings = (run.report as (RunReport & { timings?: Record<string, number> }) | undefined)?.timings ?? {};
+  return {
+    wallMs: run.wallMs,
+    startupMs: fixedCostMs,
+    collectMs: timings.collectMs,
+    runnerCpuMs: runnerCpu * 1000,
+    hiveCpuMs: hiveCpu * 1000,
+    runnerOverhead: (runnerCpu * 1000) / run.wallMs,
+  };
+}
+
+/** The client's own request rate against the Hive, next to an HTTP load tool's ceiling on the same Hive. */
+async function clientVersusCeiling(url: string, concurrency = 32, requests = 20_000) {
+  const ceiling = await autocannon({ url, connections: concurrency, duration: 5, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"w":"Epost_ping","iam":"bench"}' });
+  const client = new HiveClient(url, { concurrency });
+  const started = performance.now();
+  let sent = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (sent < requests) {
+      sent++;
+      await client.call('Epost_ping', { iam: 'bench' });
+    }
+  }));
+  const clientRate = requests / ((performance.now() - started) / 1000);
+  await client.close();
+  return { ceilingRps: ceiling.requests.average, clientRps: clientRate, ratio: clientRate / ceiling.requests.average };
+}
+
+/** The reference Hive under load: a cheap request and a session request that reads a conversation. */
+async function hiveUnderLoad(url: string) {
+  const client = new HiveClient(url);
+  const pass = 'bench-password';
+  await client.call('Epost_user_register', { iam: 'benchuser', pass });
+  const open = await client.call('Epost_session_open', { iam: 'benchuser', pass });
+  const session = (open.reply?.json as { session: string }).session;
+  const sent = await client.call('Epost_msg_send', { iam: 'benchuser', to: ['benchuser'], body: 'hello' }, { session });
+  const conv = (sent.reply?.json as { conv: string }).conv;
+  await client.close();
+  const load = async (name: string, body: unknown) => {
+    const result = await autocannon({ url, connections: 32, duration: 5, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { request: name, rps: result.requests.average, p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  };
+  return [
+    await load('Epost_ping', { w: 'Epost_ping', iam: 'bench' }),
+    await load('Epost_conv_old', { w: 'Epost_conv_old', iam: 'benchuser', session, conv }),
+  ];
+}
+
+function markdown(results: Awaited<ReturnType<typeof measure>>): string {
+  const ms = (n: number | undefined) => (n === undefined ? 'n/a' : `${(n / 1000).toFixed(2)} s`);
+  const lines = [
+    `# Benchmark results (${results.date}, ${results.machine})`,
+    '',
+    'Command: `npm run build && npm run bench`',
+    '',
+    `| run | median | min | max | verdicts |`,
+    `|---|---|---|---|---|`,
+    `| full default \`pame run\` (embedded Hive), ${REPEATS} runs | ${ms(results.full.median)} | ${ms(results.full.min)} | ${ms(results.full.max)} | ${results.full.verdicts.join(', ')} |`,
+    `| \`pame run --fuzz-runs 0\`, ${REPEATS} runs | ${ms(results.noFuzz.median)} | ${ms(results.noFuzz.min)} | ${ms(results.noFuzz.max)} | ${results.noFuzz.verdicts.join(', ')} |`,
+    '',
+    '## Where the time goes (one full run against `pame hive` in its own process)',
+    '',
+    `| wall | process + vitest start-up (a one-check run) | suite collection (summed over files) | runner CPU | Hive CPU | runner CPU / wall |`,
+    `|---|---|---|---|---|---|`,
+    `| ${ms(results.split.wallMs)} | ${ms(results.split.startupMs)} | ${ms(results.split.collectMs)} | ${ms(results.split.runnerCpuMs)} | ${ms(results.split.hiveCpuMs)} | ${(results.split.runnerOverhead * 100).toFixed(0)} % |`,
+    '',
+    '## Client rate against the ceiling (Epost_ping, 32 connections)',
+    '',
+    `| autocannon ceiling | HiveClient | ratio |`,
+    `|---|---|---|`,
+    `| ${results.rate.ceilingRps.toFixed(0)} req/s | ${results.rate.clientRps.toFixed(0)} req/s | ${results.rate.ratio.toFixed(2)} |`,
+    '',
+    '## Reference Hive under load (autocannon, 32 connections, 5 s)',
+    '',
+    `| request | req/s | p50 | p90 | p99 | errors |`,
+    `|---|---|---|---|---|---|`,
+    ...results.load.map((l) => `| ${l.request} | ${l.rps.toFixed(0)} | ${l.p50} ms | ${l.p90} ms | ${l.p99} ms | ${l.errors} |`),
+    '',
+    '## Scaling (one run each, embedded Hive)',
+    '',
+    `| fuzz runs | wall | | concurrency | wall |`,
+    `|---|---|---|---|---|`,
+    ...results.fuzzScaling.map((f, i) => `| ${f.fuzzRuns} | ${ms(f.wallMs)} | | ${results.concurrencyScaling[i]?.concurrency ?? ''} | ${results.concurrencyScaling[i] ? ms(results.concurrencyScaling[i]!.wallMs) : ''} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function measure() {
+  const date = new Date().toISOString();
+  const machine = `${(await import('node:os')).cpus().length} cores, Node ${process.version}`;
+  process.stderr.write(`full runs ×${REPEATS}…\n`);
+  const full = await repeat([]);
+  process.stderr.write(`fuzz-off runs ×${REPEATS}…\n`);
+  const noFuzz = await repeat(['--fuzz-runs', '0']);
+  const hive = await startHive();
+  try {
+    process.stderr.write('time split…\n');
+    const fixedCost = (await pame(['--hive', hive.url, '--only', 'PAME-PING-001'])).wallMs;
+    const splitResult = await split(hive.url, hive.child.pid!, fixedCost);
+    process.stderr.write('client rate and Hive load…\n');
+    const rate = await clientVersusCeiling(hive.url);
+    const load = await hiveUnderLoad(hive.url);
+    process.stderr.write('scaling…\n');
+    const fuzzScaling = [];
+    for (const fuzzRuns of [0, 100, 1_000, 10_000]) fuzzScaling.push({ fuzzRuns, wallMs: (await pame(['--fuzz-runs', String(fuzzRuns), '--max-duration', '600000'])).wallMs });
+    const concurrencyScaling = [];
+    for (const concurrency of [1, 2, 4, 8]) concurrencyScaling.push({ concurrency, wallMs: (await pame(['--concurrency', String(concurrency)])).wallMs });
+    return { date, machine, full, noFuzz, split: splitResult, rate, load, fuzzScaling, concurrencyScaling };
+  } finally {
+    await hive.close();
+  }
+}
+
+const results = await measure();
+const dir = join(root, 'bench', 'results');
+await mkdir(dir, { recursive: true });
+await writeFile(join(dir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+await writeFile(join(dir, 'latest.md'), markdown(results));
+process.stdout.write(markdown(results) + '\n');
