@@ -14,6 +14,12 @@ import {
   unknownCodesFail,
 } from '../src/fuzz/properties.js';
 
+/**
+ * A fuzz check sends hundreds of requests and may shrink a failure: on a
+ * loaded machine it needs more than the run's usual check budget.
+ */
+const FUZZ_CHECK_MS = 90_000;
+
 /** The rules a near-valid request can break, the request codes' own sections included. */
 const REQUEST_RULES = ['T4', 'T5', 'E1', 'E2', 'E4', 'U1', 'A1', 'M1', 'M2', ...new Set(REQUEST_CODES.map((code) => CODES[code].rule))];
 
@@ -24,6 +30,7 @@ export const fuzzChecks = defineChecks([
     rules: ['T6', 'T7', 'R1'],
     level: 'MUST',
     code: '*',
+    timeoutMs: FUZZ_CHECK_MS,
     run: (t) => runFuzz(t, anyRequestGetsAReply),
   },
   {
@@ -32,6 +39,7 @@ export const fuzzChecks = defineChecks([
     rules: REQUEST_RULES,
     level: 'MUST',
     code: '*',
+    timeoutMs: FUZZ_CHECK_MS,
     run: (t) => runFuzz(t, invalidPartsAreRefused),
   },
   {
@@ -40,6 +48,7 @@ export const fuzzChecks = defineChecks([
     rules: ['F3'],
     level: 'F',
     code: '*',
+    timeoutMs: FUZZ_CHECK_MS,
     run: (t) => runFuzz(t, repliesHoldOnlyTheirMembers),
   },
   {
@@ -48,6 +57,7 @@ export const fuzzChecks = defineChecks([
     rules: ['T5'],
     level: 'MUST',
     code: 'Epost_msg_send',
+    timeoutMs: FUZZ_CHECK_MS,
     run: (t) => runFuzz(t, unicodeRoundTrips),
   },
   {
@@ -56,6 +66,7 @@ export const fuzzChecks = defineChecks([
     rules: ['E2', 'F2'],
     level: 'F',
     code: '*',
+    timeoutMs: FUZZ_CHECK_MS,
     run: (t) => runFuzz(t, unknownCodesFail),
   },
   {
@@ -65,6 +76,7 @@ export const fuzzChecks = defineChecks([
     level: 'MUST',
     code: '*',
     needs: ['registration'],
+    timeoutMs: FUZZ_CHECK_MS,
     run: (t) => runFuzz(t, sequencesFollowTheModel),
   },
 ]);

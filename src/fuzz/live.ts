@@ -80,18 +80,14 @@ const ENDS_SESSION: RequestCode = 'Epost_session_close';
  * conversation of B and C that A is not in.
  */
 export async function arrangeLiveState(t: CheckContext): Promise<LiveState> {
-  const [a, b] = await t.loggedIn(2);
+  const [[a, b], c] = await Promise.all([t.loggedIn(2), t.user()]);
   if (!a || !b) throw new Error('t.loggedIn(2) gave fewer than two users');
-  const c = await t.user();
   const send = async (from: TestUser & { session: string }, to: [TestUser, ...TestUser[]], body: string): Promise<string> => {
     const addresses = to.map((u) => u.address) as [string, ...string[]];
     const exchange = await t.call('Epost_msg_send', { iam: from.address, to: addresses, subject: 'fuzz', body }, { session: from.session });
     return t.expectOk(exchange, 'Q5', 'arranging conversations to fuzz').conv;
   };
-  const withB = await send(a, [b], 'one');
-  await send(a, [b], 'two');
-  const withBC = await send(a, [b, c], 'three');
-  const foreign = await send(b, [c], 'four');
+  const [withB, , withBC, foreign] = await Promise.all([send(a, [b], 'one'), send(a, [b], 'two'), send(a, [b, c], 'three'), send(b, [c], 'four')]);
   const remote = `${t.uniqueName('far')}::${PEER_HIVES[0].domain}`;
   return {
     user: a,

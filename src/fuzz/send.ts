@@ -8,6 +8,10 @@ import { encodeParts } from './wire.js';
 
 export type FuzzRequest = PartsRequest | RawSample;
 
+/** The code whose reply waits for countersign step 2 at another Hive, and how long C6 lets that take (plus a margin). */
+const WAITS_FOR_ANOTHER_HIVE = 'Epost_msg_relay';
+const RELAY_REPLY_MS = 30_000 + 5_000;
+
 export interface Sent {
   readonly exchange: Exchange;
   /** The parts as sent, placeholders replaced; absent for a request written byte for byte. */
@@ -29,7 +33,8 @@ export async function sendRequest(request: FuzzRequest, state: LiveState, trail:
   }
   const parts = (await resolveLive(request.parts, request.code, state, trail.t)) as Record<string, unknown>;
   const w = parts.w;
-  const exchange = await trail.send(encodeParts(parts, request.method, trail.t.env.client.baseUrl, typeof w === 'string' ? w : undefined));
+  const raw = encodeParts(parts, request.method, trail.t.env.client.baseUrl, typeof w === 'string' ? w : undefined);
+  const exchange = await trail.send(w === WAITS_FOR_ANOTHER_HIVE ? { ...raw, timeoutMs: Math.max(RELAY_REPLY_MS, trail.t.settings.timeoutMs) } : raw);
   await closeOpenedSession(trail, exchange, parts);
   return { exchange, parts };
 }

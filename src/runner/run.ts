@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { createVitest } from 'vitest/node';
 import type { CheckSettings, PeerSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
@@ -70,6 +71,24 @@ async function probeReachable(target: string, options: RunOptions, timeoutMs: nu
 }
 
 /**
+ * Worker threads at most. Each holds its own copy of the catalog (some 60 MiB);
+ * the checks are network-bound and run concurrently within a suite, so more
+ * workers buy little time and would push a run past its memory budget.
+ */
+const MAX_WORKERS = 2;
+
+/**
+ * A smaller young generation (V8's default semi-space grows to 16 MiB) for the
+ * worker threads vitest starts later, which take up the flag: it trims each
+ * isolate by some 15 MiB for a little more garbage collection. Left alone when
+ * node was started with its own setting.
+ */
+function limitYoungGeneration(): void {
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((flag) => flag.includes('semi-space'));
+  if (!given) setFlagsFromString('--max-semi-space-size=4');
+}
+
+/**
  * Splits the run's --concurrency and --rate across the vitest workers. Each
  * worker runs one suite file at a time with its own client, so with at most
  * `workers` of them at once and each given its share, the whole run never has
@@ -77,7 +96,7 @@ async function probeReachable(target: string, options: RunOptions, timeoutMs: nu
  */
 export function workerBudget(concurrency: number, rate: number | undefined, suites: number): { workers: number; concurrency: number; rate?: number } {
   const total = Math.max(1, Math.floor(concurrency));
-  const workers = Math.max(1, Math.min(suites, availableParallelism(), total));
+  const workers = Math.max(1, Math.min(suites, availableParallelism(), MAX_WORKERS, total));
   return { workers, concurrency: Math.floor(total / workers), ...(rate ? { rate: rate / workers } : {}) };
 }
 
@@ -98,6 +117,7 @@ function delay(ms: number): Promise<void> {
  * which stops its workers: the run ends near its deadline whatever a Hive does.
  */
 async function runSuites(files: string[], settings: CheckSettings, workers: number, collector: ResultCollector, deadlineAt: number): Promise<{ timedOut: boolean }> {
+  limitYoungGeneration();
   const vitest = await createVitest(
     'test',
     {

@@ -1,0 +1,84 @@
+// Fuzz throughput against the reference Hive, next to the ceiling an HTTP load
+// tool reaches on the same Hive in the same run (target: at least half of it).
+// Run: npm run build && node dist/bench/fuzz-throughput.js [fuzz-runs] [concurrency]
+// Not part of npm test: the figures depend on the machine and its load.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { createEnvironment, type CheckSettings } from '../src/checks/environment.js';
+import { executeCheck } from '../src/checks/execute.js';
+import { peerMap } from '../src/peer/domains.js';
+import { freePort } from '../src/runner/run.js';
+import { fuzzChecks } from '../suites/fuzz.js';
+
+const FUZZ_RUNS = Number(process.argv[2] ?? 200);
+const CONCURRENCY = Number(process.argv[3] ?? 16);
+const CEILING_SECONDS = 5;
+const cli = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist', 'src', 'cli', 'main.js');
+
+/**
+ * The reference Hive in a process of its own, as `pame hive` serves it: the
+ * fuzzer and the load tool get the other core. Its peer domains point at a
+ * port nobody serves, so a relay's step 2 fails at once rather than waiting on DNS.
+ */
+async function startHive(): Promise<{ url: string; stop: () => void }> {
+  const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
+  const child = spawn(process.execPath, [cli, 'hive', '--port', '0', '--resolve', peerMap(peer)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(`pame hive exited: ${out}`)));
+  });
+  return { url, stop: () => void child.kill('SIGTERM') };
+}
+
+/** Epost_ping over keep-alive connections as fast as the Hive answers: what its HTTP stack can take. */
+async function ceiling(url: string): Promise<number> {
+  const result = await autocannon({ url, connections: CONCURRENCY, duration: CEILING_SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"w":"Epost_ping","iam":"bench"}' });
+  return result.requests.average;
+}
+
+/** Runs one fuzz check and reads its requests and the seconds its batch took from the note it leaves. */
+async function fuzzRate(url: string, id: string): Promise<{ id: string; requests: number; seconds: number }> {
+  const settings: CheckSettings = {
+    target: url, domain: 'hive.pame.test', timeoutMs: 10_000, maxReplyBytes: 1024 * 1024, concurrency: CONCURRENCY, insecure: false,
+    checkTimeoutMs: 600_000, userPrefix: `bench-${randomBytes(3).toString('hex')}-`, accounts: [], only: [], skip: [], seed: 42, fuzzRuns: FUZZ_RUNS,
+  };
+  const env = await createEnvironment(settings);
+  try {
+    const result = await executeCheck(fuzzChecks.find((check) => check.id === id)!, env);
+    if (result.status !== 'passed') throw new Error(`${id} ${result.status}: ${result.message}`);
+    const match = /(\d+) requests in ([\d.]+) s/.exec(result.notes?.[0] ?? '');
+    if (!match) throw new Error(`${id} left no throughput note`);
+    return { id, requests: Number(match[1]), seconds: Number(match[2]) };
+  } finally {
+    await env.close();
+  }
+}
+
+const hive = await startHive();
+try {
+  // Warm both paths up once, so that neither figure pays for compiling.
+  await autocannon({ url: hive.url, connections: 1, amount: 200, method: 'POST', body: '{"w":"Epost_ping","iam":"bench"}' });
+  const rates = [];
+  for (const check of fuzzChecks) rates.push(await fuzzRate(hive.url, check.id));
+  const top = await ceiling(hive.url);
+  const requests = rates.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);
+  const fuzz = requests / seconds;
+  const lines = [
+    `command: npm run build && node dist/bench/fuzz-throughput.js ${FUZZ_RUNS} ${CONCURRENCY}`,
+    `ceiling: autocannon, Epost_ping, ${CONCURRENCY} connections, ${CEILING_SECONDS} s: ${top.toFixed(0)} requests/s`,
+    ...rates.map((r) => `${r.id}: ${r.requests} requests in ${r.seconds.toFixed(2)} s, ${(r.requests / r.seconds).toFixed(0)} requests/s`),
+    `fuzzing (seed 42, --fuzz-runs ${FUZZ_RUNS}, --concurrency ${CONCURRENCY}): ${fuzz.toFixed(0)} requests/s, ${(fuzz / top).toFixed(2)} of the ceiling (target 0.5)`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+} finally {
+  hive.stop();
+}
