@@ -66,28 +66,38 @@ function partsFromBody(body: Buffer): Parts | undefined {
 }
 
 /**
- * Reads the body up to `limit` bytes. Undefined when it is larger (the rest
- * is never read: a declared Content-Length over the limit is refused before
- * reading anything) or the client went away before the end.
+ * How much of an over-limit body is read and thrown away so the client, still
+ * writing, gets its -1.1 instead of a reset connection (T11). Nothing of it is
+ * kept, so memory stays bounded; past this the connection is simply closed.
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+const DISCARD_LIMIT = 16 * 1024 * 1024;
+
+interface ReadBody {
+  /** The body, or undefined when it was over the limit or the client went away. */
+  readonly body: Buffer | undefined;
+  /** True when part of the body was never read: the connection must close after the reply. */
+  readonly unread: boolean;
+}
+
+/** Reads the body up to `limit` bytes; a larger one is discarded up to DISCARD_LIMIT, never stored. */
+function readBody(req: IncomingMessage, limit: number): Promise<ReadBody> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.resolve(undefined);
+  if (declared > DISCARD_LIMIT) return Promise.resolve({ body: undefined, unread: true });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const finish = (body: Buffer | undefined): void => {
+    const finish = (result: ReadBody): void => {
       req.off('data', onData).off('end', onEnd).off('close', onClose);
       req.pause();
-      resolve(body);
+      resolve(result);
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) finish(undefined);
-      else chunks.push(chunk);
+      if (size > DISCARD_LIMIT) finish({ body: undefined, unread: true });
+      else if (size <= limit) chunks.push(chunk);
     };
-    const onEnd = (): void => finish(Buffer.concat(chunks));
-    const onClose = (): void => finish(undefined);
+    const onEnd = (): void => finish({ body: size > limit ? undefined : Buffer.concat(chunks), unread: false });
+    const onClose = (): void => finish({ body: undefined, unread: true });
     req.on('data', onData).on('end', onEnd).on('close', onClose);
   });
 }
@@ -113,9 +123,9 @@ export async function decodeRequest(req: IncomingMessage, maxBodyBytes: number):
     return parts ? { parts, unreadBody: hasBody(req) } : badRequest(200, hasBody(req));
   }
   if (req.method !== 'POST') return badRequest(200, hasBody(req));
-  const body = await readBody(req, maxBodyBytes);
+  const { body, unread } = await readBody(req, maxBodyBytes);
   const parts = body && partsFromBody(body);
-  return parts ? { parts, unreadBody: false } : badRequest(200, body === undefined);
+  return parts ? { parts, unreadBody: false } : badRequest(200, unread);
 }
 
 /** The reply every request gets, before the `reply` seam: JSON, status 200 unless the HTTP layer chose another (T6, T7), never a cookie (T8). */

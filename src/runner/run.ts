@@ -181,7 +181,7 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
   const waivers = options.waivers ? await loadWaivers(options.waivers) : [];
   const policy = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_POLICY;
 
-  const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map }) : undefined;
+  const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
   try {
     const target = embedded ? (await embedded.listen(0, '127.0.0.1')).url : new URL(options.hive!).toString();
     const targetUrl = new URL(target);

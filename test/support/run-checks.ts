@@ -12,11 +12,11 @@ export function testSettings(target: string, overrides: Partial<CheckSettings> =
   return {
     target,
     domain: TEST_DOMAIN,
-    timeoutMs: 5_000,
+    timeoutMs: 10_000,
     maxReplyBytes: 1024 * 1024,
     concurrency: 32,
     insecure: false,
-    checkTimeoutMs: 30_000,
+    checkTimeoutMs: 60_000,
     userPrefix: `selftest-${Math.random().toString(36).slice(2, 8)}-`,
     accounts: [],
     secondSourceAddress: '127.0.0.2',

@@ -1,0 +1,3 @@
+import { badHivesOf } from './self-test.js';
+
+badHivesOf('wire');
