@@ -119,7 +119,7 @@ function isStandardHeader(name: string): boolean {
   return STANDARD_HEADERS.has(name) || STANDARD_HEADER_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
 
-function headerFindings(headers: Readonly<Record<string, string | string[]>>, code: string): PrivacyFinding[] {
+function headerFindings(headers: Readonly<Record<string, string | string[]>>): PrivacyFinding[] {
   const findings: PrivacyFinding[] = [];
   for (const [rawName, rawValue] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
@@ -144,7 +144,7 @@ export function scanForPrivacy(exchange: Exchange): PrivacyFinding[] {
   const reply = exchange.reply;
   if (exchange.code === undefined || !reply) return [];
   const code = exchange.code;
-  const findings: PrivacyFinding[] = headerFindings(reply.headers, code);
+  const findings: PrivacyFinding[] = headerFindings(reply.headers);
   const json = reply.json;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return findings;
   for (const violation of validateReply(code, json).violations) {
