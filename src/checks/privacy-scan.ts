@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Exchange } from '../client/exchange.js';
 import type { RuleId } from '../protocol/rules.js';
-import { validateReply } from '../validator/validate.js';
+import { validateReply, valueAt } from '../validator/validate.js';
 
 export interface PrivacyFinding {
   readonly rule: RuleId;
@@ -92,14 +92,6 @@ function pointerPart(name: string): string {
   return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function valueAt(data: unknown, pointer: string): unknown {
-  let node = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-  }
-  return node;
-}
 
 /** Identifier members (session key, ids, hive, version), at the top and inside messages, with their paths. */
 function identifiers(json: Record<string, unknown>): [string, string][] {

@@ -45,7 +45,8 @@ export function loneSurrogatePaths(value: unknown, path = ''): string[] {
 
 const WRAPPER_KEYWORDS = new Set(['if', 'allOf', 'anyOf', 'oneOf', '$ref']);
 
-function valueAt(data: unknown, pointer: string): unknown {
+/** The value a JSON pointer names inside data, or undefined. */
+export function valueAt(data: unknown, pointer: string): unknown {
   let node = data;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
