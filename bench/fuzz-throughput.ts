@@ -1,42 +1,21 @@
 // Fuzz throughput against the reference Hive, next to the ceiling an HTTP load
 // tool reaches on the same Hive in the same run (target: at least half of it).
-// Run: npm run build && node dist/bench/fuzz-throughput.js [fuzz-runs] [concurrency]
+// Run: npm run build && node dist/bench/fuzz-throughput.js [fuzz-runs] [concurrency] [check ids, comma-separated]
+// BENCH_PROFILE=<dir> writes the Hive's CPU profile there; node --cpu-prof profiles the fuzzer.
 // Not part of npm test: the figures depend on the machine and its load.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { createEnvironment, type CheckSettings } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzChecks } from '../suites/fuzz.js';
+import { startHiveProcess } from './support/hive-process.js';
 
 const FUZZ_RUNS = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
+const ONLY = process.argv[4]?.split(',');
 const CEILING_SECONDS = 5;
-const cli = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist', 'src', 'cli', 'main.js');
-
-/**
- * The reference Hive in a process of its own, as `pame hive` serves it: the
- * fuzzer and the load tool get the other core. Its peer domains point at a
- * port nobody serves, so a relay's step 2 fails at once rather than waiting on DNS.
- */
-async function startHive(): Promise<{ url: string; stop: () => void }> {
-  const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
-  const child = spawn(process.execPath, [cli, 'hive', '--port', '0', '--resolve', peerMap(peer)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', () => reject(new Error(`pame hive exited: ${out}`)));
-  });
-  return { url, stop: () => void child.kill('SIGTERM') };
-}
 
 /** Epost_ping over keep-alive connections as fast as the Hive answers: what its HTTP stack can take. */
 async function ceiling(url: string): Promise<number> {
@@ -62,12 +41,13 @@ async function fuzzRate(url: string, id: string): Promise<{ id: string; requests
   }
 }
 
-const hive = await startHive();
+// Its peer domains point at a port nobody serves, so a relay's step 2 fails at once rather than waiting on DNS.
+const hive = await startHiveProcess(['--resolve', peerMap({ host: '127.0.0.1', port: await freePort('127.0.0.1') })]);
 try {
   // Warm both paths up once, so that neither figure pays for compiling.
   await autocannon({ url: hive.url, connections: 1, amount: 200, method: 'POST', body: '{"w":"Epost_ping","iam":"bench"}' });
   const rates = [];
-  for (const check of fuzzChecks) rates.push(await fuzzRate(hive.url, check.id));
+  for (const check of fuzzChecks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, check.id));
   const top = await ceiling(hive.url);
   const requests = rates.reduce((sum, r) => sum + r.requests, 0);
   const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);
@@ -80,5 +60,5 @@ try {
   ];
   process.stdout.write(lines.join('\n') + '\n');
 } finally {
-  hive.stop();
+  await hive.close();
 }

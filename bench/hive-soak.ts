@@ -4,9 +4,8 @@
 // The Hive runs as `pame hive` in its own process, so its memory is its own.
 // Run: npm run build && node dist/bench/hive-soak.js [MULTIPLIER] [SEED]
 // Not part of npm test: it sends tens of thousands of requests. Linux only.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { CLI, samplePeakMemory } from '../fixtures/hostile/measure.js';
+import { samplePeakMemory } from '../fixtures/hostile/measure.js';
 import type { CheckSettings } from '../src/checks/environment.js';
 import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
@@ -14,23 +13,16 @@ import { peerMap } from '../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS as D } from '../src/runner/options.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzChecks } from '../suites/fuzz.js';
+import { startHiveProcess } from './support/hive-process.js';
 
 const multiplier = Number(process.argv[2] ?? 10);
 const seed = Number(process.argv[3] ?? 20261125);
 const DOMAIN = 'hive.pame.test';
 
 const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
-const hive = spawn(process.execPath, [CLI, 'hive', '--port', '0', '--domain', DOMAIN, '--resolve', peerMap(peer)], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  hive.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-    const match = /listening (\S+)/.exec(out);
-    if (match) resolve(match[1]!);
-  });
-  hive.once('exit', () => reject(new Error(`pame hive exited before listening: ${out}`)));
-});
-const memory = samplePeakMemory(hive.pid!);
+const hive = await startHiveProcess(['--domain', DOMAIN, '--resolve', peerMap(peer)]);
+const url = hive.url;
+const memory = samplePeakMemory(hive.child.pid!);
 const startBytes = memory.peakBytes();
 
 const settings: CheckSettings = {
@@ -62,7 +54,7 @@ for (const check of fuzzChecks) {
 }
 await env.close();
 const peakBytes = memory.stop();
-hive.kill();
+await hive.close();
 
 const failed = results.filter((r) => r.status !== 'passed');
 process.stdout.write(

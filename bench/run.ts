@@ -1,7 +1,7 @@
 // `npm run bench`: the figures issue 9 names, measured on this machine in one run.
 // Benchmarks are not tests: nothing in `npm test` depends on them. Results go to
 // bench/results/latest.json and bench/results/latest.md; the README quotes them.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { HiveClient } from '../src/client/client.js';
 import type { RunReport } from '../src/generated/schemas.js';
+import { CLI } from '../fixtures/hostile/measure.js';
+import { startHiveProcess } from './support/hive-process.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/*/stat CPU times
 
@@ -31,7 +32,7 @@ async function cpuOf(pid: number | 'self'): Promise<{ own: number; children: num
 async function pame(args: string[]): Promise<Timed> {
   const dir = await mkdtemp(join(tmpdir(), 'pame-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, 'run', '--report-dir', dir, '--reporter', 'json', '--quiet', '--peer-port', '0', ...args], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, 'run', '--report-dir', dir, '--reporter', 'json', '--quiet', '--peer-port', '0', ...args], { stdio: 'ignore' });
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const wallMs = performance.now() - started;
   const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8').catch(() => 'null')) as RunReport | null;
@@ -48,21 +49,6 @@ async function repeat(args: string[]): Promise<{ median: number; min: number; ma
   const runs: Timed[] = [];
   for (let i = 0; i < REPEATS; i++) runs.push(await pame(args));
   return { ...stats(runs.map((r) => r.wallMs)), verdicts: [...new Set(runs.map((r) => r.report?.verdict ?? `exit ${r.exitCode}`))] };
-}
-
-/** Starts the reference Hive in its own process, so its CPU is told apart from the runner's. */
-async function startHive(): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
-  const child = spawn(process.execPath, [cli, 'hive', '--port', '0', '--domain', 'hive.pame.test'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', () => reject(new Error(`pame hive exited: ${out}`)));
-  });
-  return { url, child, close: async () => void (child.kill('SIGTERM'), await new Promise((resolve) => child.once('exit', resolve))) };
 }
 
 /** Where the time of one full run against a separate Hive process goes. */
@@ -167,7 +153,7 @@ async function measure() {
   const full = await repeat([]);
   process.stderr.write(`fuzz-off runs ×${REPEATS}…\n`);
   const noFuzz = await repeat(['--fuzz-runs', '0']);
-  const hive = await startHive();
+  const hive = await startHiveProcess(['--domain', 'hive.pame.test']);
   try {
     process.stderr.write('time split…\n');
     const fixedCost = (await pame(['--hive', hive.url, '--only', 'PAME-PING-001'])).wallMs;

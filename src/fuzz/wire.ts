@@ -35,47 +35,77 @@ export type Method = 'GET' | 'POST';
 /** The profile's GET URL size every Hive must accept (T11); beyond it a URL may be refused by the HTTP layer. */
 export const MAX_GET_URL_BYTES = 8 * 1024;
 
-/** A value's JSON text as bytes, markers included. */
-function encodeValue(value: unknown): Buffer {
-  if (value instanceof RawJson) return Buffer.from(value.text);
-  if (value instanceof BadUtf8) {
+/**
+ * A value's JSON text, markers included, as pieces: text, and bytes only where
+ * a BadUtf8 puts bytes that are not UTF-8. Text pieces are joined as strings
+ * and become bytes once, which matters at fuzzing rates.
+ */
+function encodeValue(value: unknown, out: (string | Buffer)[]): void {
+  if (value instanceof RawJson) out.push(value.text);
+  else if (value instanceof BadUtf8) {
     const quoted = (text: string) => JSON.stringify(text).slice(1, -1);
-    return Buffer.concat([Buffer.from(`"${quoted(value.before)}`), Buffer.from(value.bytes), Buffer.from(`${quoted(value.after)}"`)]);
-  }
-  if (Array.isArray(value)) return Buffer.concat([Buffer.from('['), join(value.map(encodeValue)), Buffer.from(']')]);
-  if (value !== null && typeof value === 'object' && !(value instanceof Twice)) {
-    return Buffer.concat([Buffer.from('{'), join(Object.entries(value).flatMap(([name, item]) => member(name, item))), Buffer.from('}')]);
-  }
-  return Buffer.from(JSON.stringify(value) ?? 'null');
+    out.push(`"${quoted(value.before)}`, Buffer.from(value.bytes), `${quoted(value.after)}"`);
+  } else if (Array.isArray(value)) {
+    out.push('[');
+    value.forEach((item, i) => {
+      if (i > 0) out.push(',');
+      encodeValue(item, out);
+    });
+    out.push(']');
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Twice)) {
+    out.push('{');
+    let first = true;
+    for (const [name, item] of Object.entries(value)) {
+      for (const one of item instanceof Twice ? [item.first, item.second] : [item]) {
+        if (!first) out.push(',');
+        first = false;
+        out.push(`${JSON.stringify(name)}:`);
+        encodeValue(one, out);
+      }
+    }
+    out.push('}');
+  } else out.push(JSON.stringify(value) ?? 'null');
 }
 
-function join(pieces: Buffer[]): Buffer {
-  return Buffer.concat(pieces.flatMap((piece, i) => (i === 0 ? [piece] : [Buffer.from(','), piece])));
+/** The pieces as one text when they are all text, else as bytes. */
+function joined(pieces: readonly (string | Buffer)[]): string | Buffer {
+  return pieces.every((piece) => typeof piece === 'string')
+    ? pieces.join('')
+    : Buffer.concat(pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece)));
 }
 
-function member(name: string, value: unknown): Buffer[] {
-  if (value instanceof Twice) return [...member(name, value.first), ...member(name, value.second)];
-  return [Buffer.concat([Buffer.from(`${JSON.stringify(name)}:`), encodeValue(value)])];
+function encoded(value: unknown): string | Buffer {
+  const pieces: (string | Buffer)[] = [];
+  encodeValue(value, pieces);
+  return joined(pieces);
 }
 
 const UNRESERVED = new Set([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~'].map((c) => c.charCodeAt(0)));
 const ESCAPED = Array.from({ length: 256 }, (_, byte) => (UNRESERVED.has(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`));
 
-/** Percent-encodes bytes, leaving only URL-safe characters as they are; bytes that are not UTF-8 stay bytes (%FF). */
-function percentEncode(bytes: Buffer): string {
+/**
+ * Percent-encodes the UTF-8 of text or raw bytes, leaving only URL-safe
+ * characters as they are; bytes that are not UTF-8 stay bytes (%FF).
+ * encodeURIComponent does the common case natively; it also spares !'()*,
+ * which are escaped here, and refuses lone surrogates, which go the byte way
+ * (as U+FFFD, as Buffer.from writes them).
+ */
+function percentEncode(data: string | Buffer): string {
+  if (typeof data === 'string' && data.isWellFormed()) return encodeURIComponent(data).replace(/[!'()*]/g, (c) => ESCAPED[c.charCodeAt(0)]!);
   let out = '';
-  for (const byte of bytes) out += ESCAPED[byte];
+  for (const byte of Buffer.from(data)) out += ESCAPED[byte];
   return out;
 }
 
 function queryParameters(name: string, value: unknown): string[] {
   if (value instanceof Twice) return [...queryParameters(name, value.first), ...queryParameters(name, value.second)];
-  return [`${percentEncode(Buffer.from(name))}=${percentEncode(encodeValue(value))}`];
+  return [`${percentEncode(name)}=${percentEncode(encoded(value))}`];
 }
 
 /** The POST body of parts: one JSON object (T4). */
 export function postBody(parts: Readonly<Record<string, unknown>>): Buffer {
-  return encodeValue(parts);
+  const body = encoded(parts);
+  return typeof body === 'string' ? Buffer.from(body) : body;
 }
 
 /** The GET query of parts, '?'-prefixed: each part a parameter holding JSON text (T4). */

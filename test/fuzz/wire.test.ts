@@ -1,4 +1,5 @@
 // Odd numbers and broken encodings reach the Hive exactly as the fuzzer meant them.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyLiteral, exactValue, RawJson } from '../../src/fuzz/numbers.js';
 import { BadUtf8, encodeParts, getQuery, MAX_GET_URL_BYTES, postBody, Twice } from '../../src/fuzz/wire.js';
@@ -39,5 +40,24 @@ describe('encodings', () => {
     expect(encodeParts({ w: 'Epost_ping', pad: 'a'.repeat(100) }, 'GET', base).method).toBe('GET');
     const big = encodeParts({ w: 'Epost_ping', pad: 'a'.repeat(MAX_GET_URL_BYTES) }, 'GET', base, 'Epost_ping');
     expect(big).toMatchObject({ method: 'POST', code: 'Epost_ping', headers: { 'content-type': 'application/json' } });
+  });
+
+  // Text goes the fast way (encodeURIComponent, one string), markers the byte way: both must write the same thing.
+  const anyText = fc.string({ unit: fc.oneof(fc.constant('\uD800'), fc.constant('\uDFFF'), fc.constantFrom(..."!'()*~-_.%&=+ "), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 20 });
+
+  it('percent-encodes every part exactly as its UTF-8 bytes, only unreserved characters left as they are', () => {
+    fc.assert(fc.property(fc.dictionary(anyText, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), (parts) => {
+      const query = getQuery(parts);
+      expect(query).toMatch(/^\?([A-Za-z0-9\-_.~]|%[0-9A-F]{2}|[=&])*$/);
+      const decode = (escaped: string) => Buffer.from(escaped.replace(/%([0-9A-F]{2})|./g, (m, hex: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : m)), 'latin1');
+      const pairs = query.slice(1).split('&').filter((pair) => pair !== '').map((pair) => pair.split('=').map(decode));
+      expect(pairs).toEqual(Object.entries(parts).map(([name, value]) => [Buffer.from(name), Buffer.from(JSON.stringify(value))]));
+    }));
+  });
+
+  it('writes plain JSON values into a POST body exactly as JSON.stringify does', () => {
+    fc.assert(fc.property(fc.dictionary(anyText, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }), (parts) => {
+      expect(postBody(parts).equals(Buffer.from(JSON.stringify(parts)))).toBe(true);
+    }));
   });
 });
