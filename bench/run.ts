@@ -51,21 +51,26 @@ async function repeat(args: string[]): Promise<{ median: number; min: number; ma
   return { ...stats(runs.map((r) => r.wallMs)), verdicts: [...new Set(runs.map((r) => r.report?.verdict ?? `exit ${r.exitCode}`))] };
 }
 
-/** Where the time of one full run against a separate Hive process goes. */
-async function split(url: string, hivePid: number, fixedCostMs: number) {
+/**
+ * Where the time of one full run against a separate Hive process goes: start-up, collection
+ * and checks as the run reports them (report.json timings), CPU from /proc for the whole
+ * runner process (start-up and exit included) and for the Hive.
+ */
+async function split(url: string, hivePid: number) {
   const hiveBefore = await cpuOf(hivePid);
   const runnerBefore = await cpuOf('self');
   const run = await pame(['--hive', url]);
-  const runnerCpu = (await cpuOf('self')).children - runnerBefore.children;
-  const hiveCpu = (await cpuOf(hivePid)).own - hiveBefore.own;
-  const timings = (run.report as (RunReport & { timings?: Record<string, number> }) | undefined)?.timings ?? {};
+  const runnerCpuMs = ((await cpuOf('self')).children - runnerBefore.children) * 1000;
+  const hiveCpuMs = ((await cpuOf(hivePid)).own - hiveBefore.own) * 1000;
+  const timings = run.report?.timings;
   return {
     wallMs: run.wallMs,
-    startupMs: fixedCostMs,
-    collectMs: timings.collectMs,
-    runnerCpuMs: runnerCpu * 1000,
-    hiveCpuMs: hiveCpu * 1000,
-    runnerOverhead: (runnerCpu * 1000) / run.wallMs,
+    startupMs: timings?.startupMs,
+    collectMs: timings?.collectMs,
+    checksMs: timings?.checksMs,
+    runnerCpuMs,
+    hiveCpuMs,
+    runnerCpuShare: runnerCpuMs / run.wallMs,
   };
 }
 
@@ -120,9 +125,9 @@ function markdown(results: Awaited<ReturnType<typeof measure>>): string {
     '',
     '## Where the time goes (one full run against `pame hive` in its own process)',
     '',
-    `| wall | process + vitest start-up (a one-check run) | suite collection (summed over files) | runner CPU | Hive CPU | runner CPU / wall |`,
-    `|---|---|---|---|---|---|`,
-    `| ${ms(results.split.wallMs)} | ${ms(results.split.startupMs)} | ${ms(results.split.collectMs)} | ${ms(results.split.runnerCpuMs)} | ${ms(results.split.hiveCpuMs)} | ${(results.split.runnerOverhead * 100).toFixed(0)} % |`,
+    `| wall | process + vitest start-up | suite collection (summed over files) | checks (first start to last end) | runner CPU | Hive CPU | runner CPU / wall |`,
+    `|---|---|---|---|---|---|---|`,
+    `| ${ms(results.split.wallMs)} | ${ms(results.split.startupMs)} | ${ms(results.split.collectMs)} | ${ms(results.split.checksMs)} | ${ms(results.split.runnerCpuMs)} | ${ms(results.split.hiveCpuMs)} | ${(results.split.runnerCpuShare * 100).toFixed(0)} % |`,
     '',
     '## Client rate against the ceiling (Epost_ping, 32 connections)',
     '',
@@ -156,8 +161,7 @@ async function measure() {
   const hive = await startHiveProcess(['--domain', 'hive.pame.test']);
   try {
     process.stderr.write('time split…\n');
-    const fixedCost = (await pame(['--hive', hive.url, '--only', 'PAME-PING-001'])).wallMs;
-    const splitResult = await split(hive.url, hive.child.pid!, fixedCost);
+    const splitResult = await split(hive.url, hive.child.pid!);
     process.stderr.write('client rate and Hive load…\n');
     const rate = await clientVersusCeiling(hive.url);
     const load = await hiveUnderLoad(hive.url);

@@ -791,6 +791,7 @@ export interface RunReport {
   checks: CheckResult[];
   rules: RuleResult[];
   decision?: Decision;
+  timings?: RunTimings;
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema
@@ -852,6 +853,30 @@ export interface RuleResult {
   level: CheckLevel;
   checks: string[];
   status: 'passed' | 'failed' | 'skipped' | 'uncovered' | 'not observable' | 'error' | 'waived';
+}
+/**
+ * Where the time of the run went, in whole milliseconds; absent when no check was selected (vitest did not run). Figures for benchmarks, not for the verdict.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "timings".
+ */
+export interface RunTimings {
+  /**
+   * Wall time from the start of the process running the runner (performance.timeOrigin: node's start for `pame run`, a worker thread's start when the runner is called in one) until vitest was created and ready to collect the suites: node and module loading, the embedded Hive's start, the reachability probe, vitest's creation. It starts before startedAt, so it overlaps durationMs only in part.
+   */
+  startupMs: number;
+  /**
+   * Suite collection: vitest's per-file collect durations (importing a suite file and registering its checks, in a worker) summed over the suite files, as vitest's own summary counts them. The workers collect in parallel, and a worker collects its next file while the other runs checks, so this is worker time, not a slice of the wall time.
+   */
+  collectMs: number;
+  /**
+   * Wall time from the first check's start to the last check's end, as vitest timed the checks in its workers; 0 when no check started.
+   */
+  checksMs: number;
+  /**
+   * CPU time (user + system, process.cpuUsage) of the runner's process over durationMs. vitest's workers are threads of that process, so their CPU is included; so is the embedded Hive's when the run used it (embedded: true).
+   */
+  runnerCpuMs: number;
 }
 /**
  * --waivers FILE: known failures an implementer carries while fixing them. Each waiver expires.

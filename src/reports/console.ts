@@ -80,6 +80,8 @@ export function codeTable(report: RunReport): string {
   return table(rows);
 }
 
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
 const VERDICT_COLOR = { conformant: 'green', 'conformant with warnings': 'yellow', nonconformant: 'red', bannable: 'red' } as const;
 const DECISION_COLOR = { allow: 'green', warn: 'yellow', nonconformant: 'red', ban: 'red' } as const;
 
@@ -103,7 +105,9 @@ export function renderSummary(report: RunReport, style: Style, extra: { stale?: 
   const uncovered = report.rules.filter((r) => r.status === 'uncovered').map((r) => r.id);
   if (uncovered.length > 0) out.push(paint(style, 'yellow', `rules no check covers: ${uncovered.join(' ')}`));
   const c = report.counts;
-  out.push('', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.waived} waived in ${(report.durationMs / 1000).toFixed(1)} s (seed ${report.seed})`);
+  out.push('', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.waived} waived in ${seconds(report.durationMs)} (seed ${report.seed})`);
+  const t = report.timings;
+  if (t) out.push(`time: ${seconds(t.startupMs)} start-up, ${seconds(t.collectMs)} collection (summed over suite files), ${seconds(t.checksMs)} checks, ${seconds(t.runnerCpuMs)} runner CPU`);
   out.push(paint(style, 'bold', `verdict: ${paint(style, VERDICT_COLOR[report.verdict], report.verdict)}${report.complete ? '' : ' (incomplete run)'}`));
   if (report.decision) out.push(`decision: ${paint(style, DECISION_COLOR[report.decision.action], report.decision.action)} (${report.decision.reasons.join(', ')})`);
   return out.join('\n');

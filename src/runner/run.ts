@@ -6,7 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { createVitest } from 'vitest/node';
 import type { CheckSettings, PeerSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
-import type { CheckResult, RunReport } from '../generated/schemas.js';
+import type { CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
 import { createHive } from '../hive/index.js';
 import { peerMap } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
@@ -75,7 +75,7 @@ async function probeReachable(target: string, options: RunOptions, timeoutMs: nu
  * the checks are network-bound and run concurrently within a suite, so more
  * workers buy little time and would push a run past its memory budget.
  */
-const MAX_WORKERS = 2;
+export const MAX_WORKERS = 2;
 
 /**
  * A smaller young generation (V8's default semi-space grows to 16 MiB) for the
@@ -116,7 +116,7 @@ function delay(ms: number): Promise<void> {
  * deadline the running checks get a short grace and then vitest is closed,
  * which stops its workers: the run ends near its deadline whatever a Hive does.
  */
-async function runSuites(files: string[], settings: CheckSettings, workers: number, collector: ResultCollector, deadlineAt: number): Promise<{ timedOut: boolean }> {
+async function runSuites(files: string[], settings: CheckSettings, workers: number, collector: ResultCollector, deadlineAt: number): Promise<{ timedOut: boolean; readyMs: number }> {
   limitYoungGeneration();
   const vitest = await createVitest(
     'test',
@@ -139,6 +139,8 @@ async function runSuites(files: string[], settings: CheckSettings, workers: numb
     },
     { cacheDir: join(tmpdir(), 'pame-conformance-vite'), logLevel: 'silent' },
   );
+  // performance.now() counts from the process's (or worker thread's) start.
+  const readyMs = performance.now();
   const finished = vitest.start().then(
     () => 'finished' as const,
     (error: unknown) => {
@@ -158,7 +160,19 @@ async function runSuites(files: string[], settings: CheckSettings, workers: numb
     }
   }
   await Promise.race([vitest.close(), delay(CLOSE_GRACE_MS)]);
-  return { timedOut: outcome === 'deadline' };
+  return { timedOut: outcome === 'deadline', readyMs };
+}
+
+/** report.json's timings (schemas/run/report.json describes each): where the time of a run went. */
+function runTimings(readyMs: number, collector: ResultCollector, cpuAtStart: NodeJS.CpuUsage): RunTimings {
+  const cpu = process.cpuUsage(cpuAtStart);
+  const span = collector.checksSpan;
+  return {
+    startupMs: Math.round(readyMs),
+    collectMs: Math.round(collector.collectMs),
+    checksMs: span ? Math.round(span.end - span.start) : 0,
+    runnerCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  };
 }
 
 /** The note a run carries when checks that need the peer server were skipped: the verdict does not cover countersign. */
@@ -174,6 +188,7 @@ function uncertifiedCountersign(results: readonly CheckResult[]): string[] {
  */
 export async function runConformance(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
   const started = Date.now();
+  const cpuAtStart = process.cpuUsage();
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
   const peerPort = options.peerPort === 0 ? await freePort(options.peerHost) : options.peerPort;
   const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
@@ -216,9 +231,9 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
 
     const collector = new ResultCollector(selected.length, hooks.onProgress);
     const extension = runsCompiled ? 'js' : 'ts';
-    const { timedOut } = suites.length > 0
+    const { timedOut, readyMs } = suites.length > 0
       ? await runSuites(suites.map((suite) => `${suite.name}.test.${extension}`), settings, budget.workers, collector, deadlineAt)
-      : { timedOut: false };
+      : { timedOut: false, readyMs: undefined };
 
     const results: CheckResult[] = selected.map(
       (check) =>
@@ -255,6 +270,7 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
       checks: waived.results,
       rules: ruleResults(waived.results, coverageMap()),
       decision,
+      ...(readyMs === undefined ? {} : { timings: runTimings(readyMs, collector, cpuAtStart) }),
     };
     // The policy's decision sets the exit code; under the default policy (profile §9) it follows the verdict.
     let exitCode = exitCodeOfDecision(decision, options.strict);

@@ -25,6 +25,13 @@ describe('the terminal summary', () => {
     expect(lines.find((line) => line.includes('curl:'))).toMatch(/… \(\d+ more characters in report\.json\)$/);
   });
 
+  it('says where the time went when the report has timings', () => {
+    const timings = { startupMs: 1_260, collectMs: 5_400, checksMs: 13_380, runnerCpuMs: 16_800 };
+    const lines = renderSummary({ ...sampleReport(), timings }, { color: false }).split('\n');
+    expect(lines).toContain('time: 1.3 s start-up, 5.4 s collection (summed over suite files), 13.4 s checks, 16.8 s runner CPU');
+    expect(renderSummary(sampleReport(), { color: false })).not.toContain('time:');
+  });
+
   it('uses colour on a terminal unless NO_COLOR, and in a pipe only with FORCE_COLOR', () => {
     expect(styleFor({ isTTY: true }, {}).color).toBe(true);
     expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }).color).toBe(false);

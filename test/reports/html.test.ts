@@ -17,7 +17,7 @@ import { verifyCertificate } from '../../src/reports/certificate-verify.js';
 import { buildHtmlReport, readRunReport } from '../../src/reports/html.js';
 import { REPORTERS, writeReports } from '../../src/reports/index.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../src/runner/options.js';
-import { freePort, runConformance } from '../../src/runner/run.js';
+import { MAX_WORKERS, freePort, runConformance } from '../../src/runner/run.js';
 import { ALL_CHECKS } from '../../suites/catalog.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 
@@ -56,7 +56,21 @@ async function runAndReport(overrides: Partial<RunOptions>): Promise<{ report: R
   return { report: await readRunReport(join(dir, 'report.json')), dir, html };
 }
 
+/** report.json says where the run's time went: readRunReport has checked the timings against the schema (non-negative), here they fit the run. */
+function expectTimings(report: RunReport): void {
+  const timings = report.timings;
+  expect(timings, 'report.json has no timings').toBeDefined();
+  expect(timings!.startupMs).toBeGreaterThan(0);
+  expect(timings!.checksMs).toBeGreaterThan(0);
+  expect(timings!.checksMs).toBeLessThanOrEqual(report.durationMs);
+  // Summed over suite files that up to MAX_WORKERS workers collect at once, all within the run.
+  expect(timings!.collectMs).toBeGreaterThan(0);
+  expect(timings!.collectMs).toBeLessThanOrEqual(MAX_WORKERS * report.durationMs);
+  expect(timings!.runnerCpuMs).toBeGreaterThan(0);
+}
+
 async function expectMachineReports(dir: string, report: RunReport): Promise<void> {
+  expectTimings(report);
   expect(XMLValidator.validate(await readFile(join(dir, 'junit.xml'), 'utf8'))).toBe(true);
   expect((await readFile(join(dir, 'summary.md'), 'utf8')).split('\n')[0]).toContain(`PAME 0.2.1: ${report.verdict}`);
   const verification = await verifyCertificate(join(dir, CERTIFICATE_JSON));
