@@ -1,6 +1,6 @@
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { Agent, errors, type Dispatcher } from 'undici';
 import type { PartsOf, RequestCode } from '../protocol/codes.js';
-import type { Exchange, FailureKind, ReceivedReply, SentRequest } from './exchange.js';
+import type { Exchange, ReceivedReply, SentRequest } from './exchange.js';
 import { Limiter } from './limiter.js';
 
 export interface ClientOptions {
@@ -91,13 +91,129 @@ export function parseReplyBytes(bytes: Buffer): { json?: unknown; parseError?: s
   }
 }
 
-function classify(error: unknown): { kind: FailureKind; message: string } {
+function classify(error: unknown): Failure {
   const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code ?? '';
   const message = err.cause?.message ?? err.message ?? String(error);
   if (err.name === 'AbortError' || err.name === 'TimeoutError' || /TIMEOUT/.test(code)) return { kind: 'timeout', message };
   if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code) || /certificate/i.test(message)) return { kind: 'tls', message: `${code} ${message}`.trim() + ' (--insecure accepts any certificate, for test Hives only)' };
   return { kind: 'network', message: code ? `${code}: ${message}` : message };
+}
+
+type Failure = NonNullable<Exchange['failure']>;
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+let isoMs = NaN;
+let isoText = '';
+/** `new Date(ms).toISOString()`, formatted once for all the requests started in the same millisecond. */
+function isoTime(ms: number): string {
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
+function onDeadline(handler: ExchangeHandler): void {
+  handler.expire();
+}
+
+/**
+ * One request in flight, as an undici dispatch handler: undici calls it
+ * straight from its parser (no body stream, no AbortSignal). It settles the
+ * exchange once, with the reply or with the first failure: the deadline, the
+ * size cap, or an error from undici. Whatever undici reports after that is
+ * ignored.
+ */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+  private status = 0;
+  private headers: Record<string, string | string[]> = {};
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private readonly started = Date.now();
+  private readonly startedAt = isoTime(this.started);
+  /** One timer for connect, headers and body together. */
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly code: string | undefined,
+    private readonly request: SentRequest,
+    private readonly timeoutMs: number,
+    private readonly maxReplyBytes: number,
+    private readonly onExchange: ((exchange: Exchange) => void) | undefined,
+    private readonly resolve: (exchange: Exchange) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.timer = setTimeout(onDeadline, timeoutMs, this);
+  }
+
+  expire(): void {
+    if (this.settled) return;
+    const message = `no reply within ${this.timeoutMs} ms`;
+    this.fail({ kind: 'timeout', message });
+    // Before undici has started the request there is nothing to abort yet: onRequestStart does it.
+    this.controller?.abort(new Error(message));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new Error('the deadline passed before the request could start'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[]>): void {
+    // Informational replies (1xx) come before the reply proper, which alone is recorded.
+    if (statusCode < 200) return;
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.size += chunk.length;
+    if (this.size > this.maxReplyBytes) {
+      const start = Buffer.concat([...this.chunks, chunk]).subarray(0, 80).toString('utf8');
+      this.fail({ kind: 'too-large', message: `the reply is larger than ${this.maxReplyBytes} bytes; the rest was not read; it began ${JSON.stringify(start)}` });
+      controller.abort(new Error('the reply is too large'));
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    const bytes = Buffer.concat(this.chunks, this.size);
+    const parsed = parseReplyBytes(bytes);
+    const reply: ReceivedReply = parsed.parseError === undefined
+      ? { status: this.status, headers: this.headers, bytes, json: parsed.json }
+      : { status: this.status, headers: this.headers, bytes, parseError: parsed.parseError };
+    const { code, request, startedAt } = this;
+    const durationMs = Date.now() - this.started;
+    this.settle(code ? { code, request, reply, startedAt, durationMs } : { request, reply, startedAt, durationMs });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (!this.settled) this.fail(classify(error));
+  }
+
+  fail(failure: Failure): void {
+    const { code, request, startedAt } = this;
+    const durationMs = Date.now() - this.started;
+    this.settle(code ? { code, request, failure, startedAt, durationMs } : { request, failure, startedAt, durationMs });
+  }
+
+  private settle(exchange: Exchange): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    // An onExchange that throws fails this call, not undici's parser or the timer it runs in.
+    try {
+      this.onExchange?.(exchange);
+      this.resolve(exchange);
+    } catch (error) {
+      this.reject(error);
+    }
+  }
 }
 
 /**
@@ -110,24 +226,32 @@ export class HiveClient {
   private readonly limiter: Limiter;
   private readonly timeoutMs: number;
   private readonly maxReplyBytes: number;
+  private readonly origin: string;
+  /** The request target of requests without a query, as undici derives it from the base URL. */
+  private readonly basePath: string;
+  /** The base URL, on which each raw query is set in turn: no request parses the base URL again. */
+  private readonly queryTarget: URL;
 
   constructor(baseUrl: string | URL, private readonly options: ClientOptions = {}) {
     this.baseUrl = new URL(baseUrl);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
     this.limiter = new Limiter(options.concurrency ?? 32, options.rate);
+    this.origin = this.baseUrl.origin;
+    this.basePath = this.baseUrl.pathname + this.baseUrl.search;
+    this.queryTarget = new URL(this.baseUrl);
   }
 
   /** Sends a protocol request: `w` is the code, `session` joins the parts when given (T4). */
   call<C extends RequestCode>(code: C, parts: PartsOf<C>, options?: CallOptions): Promise<Exchange>;
   call(code: string, parts: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<Exchange>;
   call(code: string, parts: Readonly<Record<string, unknown>>, options: CallOptions = {}): Promise<Exchange> {
-    const all = { w: code, ...parts, ...(options.session !== undefined ? { session: options.session } : {}) };
-    const method = options.method ?? 'POST';
-    const common = { code, headers: options.headers, localAddress: options.localAddress, timeoutMs: options.timeoutMs };
-    return method === 'GET'
-      ? this.send({ ...common, method, query: encodeQuery(all) })
-      : this.send({ ...common, method, body: JSON.stringify(all), headers: { 'content-type': 'application/json', ...options.headers } });
+    const all: Record<string, unknown> = { w: code, ...parts };
+    if (options.session !== undefined) all.session = options.session;
+    const { headers, localAddress, timeoutMs } = options;
+    return options.method === 'GET'
+      ? this.send({ code, method: 'GET', query: encodeQuery(all), headers, localAddress, timeoutMs })
+      : this.send({ code, method: options.method ?? 'POST', body: JSON.stringify(all), headers: { 'content-type': 'application/json', ...headers }, localAddress, timeoutMs });
   }
 
   /** Sends a request exactly as written. Never throws: a failure is part of the exchange. */
@@ -161,60 +285,44 @@ export class HiveClient {
   }
 
   private describe(raw: RawRequest, url: string): SentRequest {
-    const headers = { ...raw.headers };
-    const base = { method: raw.method, url, headers, ...(raw.localAddress ? { localAddress: raw.localAddress } : {}) };
-    if (raw.body === undefined) return base;
-    if (typeof raw.body === 'string') return { ...base, body: raw.body };
-    try {
-      return { ...base, body: utf8.decode(raw.body) };
-    } catch {
-      return { ...base, bodyBase64: raw.body.toString('base64') };
+    const request: Writable<SentRequest> = { method: raw.method, url, headers: { ...raw.headers } };
+    if (raw.localAddress) request.localAddress = raw.localAddress;
+    if (typeof raw.body === 'string') request.body = raw.body;
+    else if (raw.body !== undefined) {
+      try {
+        request.body = utf8.decode(raw.body);
+      } catch {
+        request.bodyBase64 = raw.body.toString('base64');
+      }
     }
+    return request;
   }
 
-  private async perform(raw: RawRequest): Promise<Exchange> {
-    const url = new URL(this.baseUrl);
-    if (raw.query !== undefined) url.search = raw.query;
-    const request = this.describe(raw, url.toString());
-    const started = Date.now();
-    const startedAt = new Date(started).toISOString();
+  private perform(raw: RawRequest): Promise<Exchange> {
+    let url = this.baseUrl.href;
+    let path = this.basePath;
+    if (raw.query !== undefined) {
+      // The URL API percent-encodes what a URL may not hold: the Hive gets, and the record shows, the same normalised query.
+      this.queryTarget.search = raw.query;
+      url = this.queryTarget.href;
+      path = this.queryTarget.pathname + this.queryTarget.search;
+    }
+    const request = this.describe(raw, url);
     const timeoutMs = raw.timeoutMs ?? this.timeoutMs;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException(`no reply within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-    const finish = (part: Pick<Exchange, 'reply' | 'failure'>): Exchange => {
-      const exchange: Exchange = { ...(raw.code ? { code: raw.code } : {}), request, ...part, startedAt, durationMs: Date.now() - started };
-      this.options.onExchange?.(exchange);
-      return exchange;
-    };
-    try {
-      const response: Dispatcher.ResponseData = await undiciRequest(url, {
-        method: raw.method as Dispatcher.HttpMethod,
-        headers: raw.headers as Record<string, string> | undefined,
+    return new Promise((resolve, reject) => {
+      const handler = new ExchangeHandler(raw.code, request, timeoutMs, this.maxReplyBytes, this.options.onExchange, resolve, reject);
+      // undici's request() refuses CONNECT, which would hand the socket over; dispatch() would not.
+      if (raw.method === 'CONNECT') return handler.fail(classify(new errors.InvalidArgumentError('invalid method')));
+      this.agentFor(raw.localAddress).dispatch({
+        origin: this.origin,
+        path,
+        // What undici's request() sends when no method is given.
+        method: raw.method || (raw.body ? 'PUT' : 'GET'),
+        headers: raw.headers,
         body: raw.body,
-        dispatcher: this.agentFor(raw.localAddress),
-        signal: controller.signal,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
-      });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.maxReplyBytes) {
-          response.body.destroy();
-          const start = (chunks[0] ?? (chunk as Buffer)).subarray(0, 80).toString('utf8');
-          return finish({ failure: { kind: 'too-large', message: `the reply is larger than ${this.maxReplyBytes} bytes; the rest was not read; it began ${JSON.stringify(start)}` } });
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const bytes = Buffer.concat(chunks);
-      const reply: ReceivedReply = { status: response.statusCode, headers: response.headers as Record<string, string | string[]>, bytes, ...parseReplyBytes(bytes) };
-      return finish({ reply });
-    } catch (error) {
-      const failure = controller.signal.aborted ? { kind: 'timeout' as const, message: `no reply within ${timeoutMs} ms` } : classify(error);
-      return finish({ failure });
-    } finally {
-      clearTimeout(timer);
-    }
+      }, handler);
+    });
   }
 }

@@ -109,7 +109,8 @@ function written(address: string, form: AddressForm, domain: string | undefined)
   return address;
 }
 
-async function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveContext): Promise<unknown> {
+/** The value a placeholder stands for; a fresh session (for a request that ends the one it names) comes from `sessions`, logged in beforehand. */
+function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveContext, sessions: string[]): unknown {
   const systems = PEER_HIVES.map((peer) => systemAddress(peer.domain));
   switch (live.kind) {
     case 'identity':
@@ -118,7 +119,7 @@ async function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveC
     case 'password':
       return state.user.pass;
     case 'session':
-      return code === ENDS_SESSION ? t.login(state.user) : state.user.session;
+      return code === ENDS_SESSION ? sessions.pop() : state.user.session;
     case 'address': {
       const { deliverable, undeliverable } = state.addresses;
       return written(pickOf(live.aimed ? deliverable : [...deliverable, ...undeliverable], live.pick), live.form, t.domain);
@@ -132,18 +133,33 @@ async function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveC
   }
 }
 
-/** Replaces every placeholder in a request's parts by this run's value. */
+/** How many session placeholders a value holds. */
+function sessionPlaceholders(value: unknown): number {
+  if (value instanceof Live) return value.kind === 'session' ? 1 : 0;
+  if (value instanceof Derived) return sessionPlaceholders(value.from);
+  if (value instanceof Twice) return sessionPlaceholders(value.first) + sessionPlaceholders(value.second);
+  if (value instanceof RawJson || value instanceof BadUtf8 || value === null || typeof value !== 'object') return 0;
+  return Object.values(value).reduce((sum: number, item) => sum + sessionPlaceholders(item), 0);
+}
+
+function resolveWith(value: unknown, code: RequestCode, state: LiveState, t: LiveContext, sessions: string[]): unknown {
+  const resolve = (item: unknown): unknown => resolveWith(item, code, state, t, sessions);
+  if (value instanceof Live) return valueOf(value, code, state, t, sessions);
+  if (value instanceof Derived) return value.make(resolve(value.from));
+  if (value instanceof Twice) return new Twice(resolve(value.first), resolve(value.second));
+  if (value instanceof RawJson || value instanceof BadUtf8) return value;
+  if (Array.isArray(value)) return value.map(resolve);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, resolve(item)]));
+  return value;
+}
+
+/**
+ * Replaces every placeholder in a request's parts by this run's value. Only
+ * a request that ends a session waits, for fresh log-ins; the rest is a
+ * plain walk (this runs for every fuzz request).
+ */
 export async function resolveLive(value: unknown, code: string, state: LiveState, t: LiveContext): Promise<unknown> {
   const known: RequestCode = isRequestCode(code) ? code : 'Epost_ping';
-  const resolve = (item: unknown): Promise<unknown> => resolveLive(item, known, state, t);
-  if (value instanceof Live) return valueOf(value, known, state, t);
-  if (value instanceof Derived) return value.make(await resolve(value.from));
-  if (value instanceof Twice) return new Twice(await resolve(value.first), await resolve(value.second));
-  if (value instanceof RawJson || value instanceof BadUtf8) return value;
-  if (Array.isArray(value)) return Promise.all(value.map(resolve));
-  if (value !== null && typeof value === 'object') {
-    const entries = await Promise.all(Object.entries(value).map(async ([name, item]) => [name, await resolve(item)] as const));
-    return Object.fromEntries(entries);
-  }
-  return value;
+  const sessions = known === ENDS_SESSION ? await Promise.all(Array.from({ length: sessionPlaceholders(value) }, () => t.login(state.user))) : [];
+  return resolveWith(value, known, state, t, sessions);
 }
