@@ -15,14 +15,18 @@ declare module 'vitest' {
   }
 }
 
-let environment: Promise<CheckEnvironment> | undefined;
-
-/** Registers the selected checks of one suite of the catalog as vitest tests. */
+/**
+ * Registers the selected checks of one suite of the catalog as vitest tests.
+ * Each suite file has an environment of its own, made when its first check
+ * starts and closed after its last: a worker runs several files one after
+ * another in one module graph (the runner turns isolation off).
+ */
 export function registerSuite(name: string): void {
   const suite = SUITES.find((s) => s.name === name);
   if (!suite) throw new Error(`no suite ${name} in suites/catalog.ts`);
   const settings = inject('pameSettings');
   const checks = selectedChecks(suite.checks, settings);
+  let environment: Promise<CheckEnvironment> | undefined;
   afterAll(async () => (await environment)?.close());
   describe.concurrent(suite.title, () => {
     for (const check of checks) {

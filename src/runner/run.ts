@@ -133,6 +133,10 @@ async function runSuites(files: string[], settings: CheckSettings, workers: numb
       // suites are imported natively rather than through vite's module runner.
       // Together they halve the run's peak RSS; TypeScript sources still need the runner.
       pool: 'threads',
+      // A worker runs suite files one after another in one module graph, so the
+      // catalog, the schemas and the compiled validators load once per worker,
+      // not once per file. The harness gives each file its own environment.
+      isolate: false,
       experimental: { viteModuleRunner: !runsCompiled, nodeLoader: !runsCompiled },
       maxConcurrency: settings.concurrency,
       passWithNoTests: true,
