@@ -10,6 +10,7 @@ import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzChecks } from '../suites/fuzz.js';
+import { cpuDuring } from './support/cpu.js';
 import { startHiveProcess } from './support/hive-process.js';
 
 const FUZZ_RUNS = Number(process.argv[2] ?? 200);
@@ -17,25 +18,39 @@ const CONCURRENCY = Number(process.argv[3] ?? 16);
 const ONLY = process.argv[4]?.split(',');
 const CEILING_SECONDS = 5;
 
-/** Epost_ping over keep-alive connections as fast as the Hive answers: what its HTTP stack can take. */
-async function ceiling(url: string): Promise<number> {
-  const result = await autocannon({ url, connections: CONCURRENCY, duration: CEILING_SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"w":"Epost_ping","iam":"bench"}' });
-  return result.requests.average;
+interface Rate {
+  readonly id: string;
+  readonly requests: number;
+  readonly seconds: number;
+  /** CPU per request, in microseconds, of the sender (fuzzer or load tool) and of the Hive. */
+  readonly senderUs: number;
+  readonly hiveUs: number;
 }
 
-/** Runs one fuzz check and reads its requests and the seconds its batch took from the note it leaves. */
-async function fuzzRate(url: string, id: string): Promise<{ id: string; requests: number; seconds: number }> {
+/** Epost_ping over keep-alive connections as fast as the Hive answers: what its HTTP stack can take. */
+async function ceiling(url: string, hivePid: number): Promise<Rate> {
+  const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => autocannon({ url, connections: CONCURRENCY, duration: CEILING_SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"w":"Epost_ping","iam":"bench"}' }));
+  const requests = result.requests.total;
+  return { id: 'autocannon Epost_ping', requests, seconds: result.duration, senderUs: selfUs / requests, hiveUs: otherUs / requests };
+}
+
+/**
+ * Runs one fuzz check and reads its requests and the seconds its batch took
+ * from the note it leaves. CPU is the whole check's (arranging users included).
+ */
+async function fuzzRate(url: string, hivePid: number, id: string): Promise<Rate> {
   const settings: CheckSettings = {
     target: url, domain: 'hive.pame.test', timeoutMs: 10_000, maxReplyBytes: 1024 * 1024, concurrency: CONCURRENCY, insecure: false,
     checkTimeoutMs: 600_000, userPrefix: `bench-${randomBytes(3).toString('hex')}-`, accounts: [], only: [], skip: [], seed: 42, fuzzRuns: FUZZ_RUNS,
   };
   const env = await createEnvironment(settings);
   try {
-    const result = await executeCheck(fuzzChecks.find((check) => check.id === id)!, env);
+    const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => executeCheck(fuzzChecks.find((check) => check.id === id)!, env));
     if (result.status !== 'passed') throw new Error(`${id} ${result.status}: ${result.message}`);
     const match = /(\d+) requests in ([\d.]+) s/.exec(result.notes?.[0] ?? '');
     if (!match) throw new Error(`${id} left no throughput note`);
-    return { id, requests: Number(match[1]), seconds: Number(match[2]) };
+    const requests = Number(match[1]);
+    return { id, requests, seconds: Number(match[2]), senderUs: selfUs / requests, hiveUs: otherUs / requests };
   } finally {
     await env.close();
   }
@@ -47,16 +62,18 @@ try {
   // Warm both paths up once, so that neither figure pays for compiling.
   await autocannon({ url: hive.url, connections: 1, amount: 200, method: 'POST', body: '{"w":"Epost_ping","iam":"bench"}' });
   const rates = [];
-  for (const check of fuzzChecks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, check.id));
-  const top = await ceiling(hive.url);
+  for (const check of fuzzChecks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, hive.child.pid!, check.id));
+  const top = await ceiling(hive.url, hive.child.pid!);
   const requests = rates.reduce((sum, r) => sum + r.requests, 0);
   const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);
   const fuzz = requests / seconds;
+  const ceilingRate = top.requests / top.seconds;
+  const cost = (r: Rate) => `CPU per request: sender ${r.senderUs.toFixed(0)} µs, Hive ${r.hiveUs.toFixed(0)} µs`;
   const lines = [
     `command: npm run build && node dist/bench/fuzz-throughput.js ${FUZZ_RUNS} ${CONCURRENCY}`,
-    `ceiling: autocannon, Epost_ping, ${CONCURRENCY} connections, ${CEILING_SECONDS} s: ${top.toFixed(0)} requests/s`,
-    ...rates.map((r) => `${r.id}: ${r.requests} requests in ${r.seconds.toFixed(2)} s, ${(r.requests / r.seconds).toFixed(0)} requests/s`),
-    `fuzzing (seed 42, --fuzz-runs ${FUZZ_RUNS}, --concurrency ${CONCURRENCY}): ${fuzz.toFixed(0)} requests/s, ${(fuzz / top).toFixed(2)} of the ceiling (target 0.5)`,
+    `ceiling: autocannon, Epost_ping, ${CONCURRENCY} connections, ${CEILING_SECONDS} s: ${ceilingRate.toFixed(0)} requests/s; ${cost(top)}`,
+    ...rates.map((r) => `${r.id}: ${r.requests} requests in ${r.seconds.toFixed(2)} s, ${(r.requests / r.seconds).toFixed(0)} requests/s; ${cost(r)}`),
+    `fuzzing (seed 42, --fuzz-runs ${FUZZ_RUNS}, --concurrency ${CONCURRENCY}): ${fuzz.toFixed(0)} requests/s, ${(fuzz / ceilingRate).toFixed(2)} of the ceiling (target 0.5)`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 } finally {

@@ -10,23 +10,16 @@ import autocannon from 'autocannon';
 import { HiveClient } from '../src/client/client.js';
 import type { RunReport } from '../src/generated/schemas.js';
 import { CLI } from '../fixtures/hostile/measure.js';
+import { cpuOf } from './support/cpu.js';
 import { startHiveProcess } from './support/hive-process.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
-const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/*/stat CPU times
 
 interface Timed {
   readonly wallMs: number;
   readonly exitCode: number | null;
   readonly report?: RunReport;
-}
-
-/** CPU seconds from /proc/<pid>/stat: the process's own (utime+stime) and its reaped children's (cutime+cstime). */
-async function cpuOf(pid: number | 'self'): Promise<{ own: number; children: number }> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ').map(Number);
-  // After the command name: field 14 is utime, so index 11 here; 12 stime, 13 cutime, 14 cstime.
-  return { own: (fields[11]! + fields[12]!) / TICKS_PER_SECOND, children: (fields[13]! + fields[14]!) / TICKS_PER_SECOND };
 }
 
 async function pame(args: string[]): Promise<Timed> {
