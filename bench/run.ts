@@ -12,6 +12,8 @@ import type { RunReport } from '../src/generated/schemas.js';
 import { CLI } from '../fixtures/hostile/measure.js';
 import { cpuOf } from './support/cpu.js';
 import { startHiveProcess } from './support/hive-process.js';
+import { peerMap } from '../src/peer/domains.js';
+import { freePort } from '../src/runner/run.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -25,7 +27,7 @@ interface Timed {
 async function pame(args: string[]): Promise<Timed> {
   const dir = await mkdtemp(join(tmpdir(), 'pame-bench-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'run', '--report-dir', dir, '--reporter', 'json', '--quiet', '--peer-port', '0', ...args], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, 'run', '--report-dir', dir, '--reporter', 'json', '--quiet', ...(args.includes('--peer-port') ? [] : ['--peer-port', '0']), ...args], { stdio: 'ignore' });
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const wallMs = performance.now() - started;
   const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8').catch(() => 'null')) as RunReport | null;
@@ -49,10 +51,10 @@ async function repeat(args: string[]): Promise<{ median: number; min: number; ma
  * and checks as the run reports them (report.json timings), CPU from /proc for the whole
  * runner process (start-up and exit included) and for the Hive.
  */
-async function split(url: string, hivePid: number) {
+async function split(url: string, hivePid: number, peerPort: number) {
   const hiveBefore = await cpuOf(hivePid);
   const runnerBefore = await cpuOf('self');
-  const run = await pame(['--hive', url]);
+  const run = await pame(['--hive', url, '--peer-port', String(peerPort)]);
   const runnerCpuMs = ((await cpuOf('self')).children - runnerBefore.children) * 1000;
   const hiveCpuMs = ((await cpuOf(hivePid)).own - hiveBefore.own) * 1000;
   const timings = run.report?.timings;
@@ -64,6 +66,10 @@ async function split(url: string, hivePid: number) {
     runnerCpuMs,
     hiveCpuMs,
     runnerCpuShare: runnerCpuMs / run.wallMs,
+    // The runner's own time on the critical path: nothing of the Hive's runs before the first check or after the last.
+    outsideChecksShare: timings ? (run.wallMs - timings.checksMs) / run.wallMs : undefined,
+    verdict: run.report?.verdict,
+    skipped: run.report?.counts.skipped,
   };
 }
 
@@ -106,6 +112,7 @@ async function hiveUnderLoad(url: string) {
 
 function markdown(results: Awaited<ReturnType<typeof measure>>): string {
   const ms = (n: number | undefined) => (n === undefined ? 'n/a' : `${(n / 1000).toFixed(2)} s`);
+  const pct = (n: number | undefined) => (n === undefined ? 'n/a' : `${(n * 100).toFixed(0)} %`);
   const lines = [
     `# Benchmark results (${results.date}, ${results.machine})`,
     '',
@@ -118,9 +125,9 @@ function markdown(results: Awaited<ReturnType<typeof measure>>): string {
     '',
     '## Where the time goes (one full run against `pame hive` in its own process)',
     '',
-    `| wall | process + vitest start-up | suite collection (summed over files) | checks (first start to last end) | runner CPU | Hive CPU | runner CPU / wall |`,
-    `|---|---|---|---|---|---|---|`,
-    `| ${ms(results.split.wallMs)} | ${ms(results.split.startupMs)} | ${ms(results.split.collectMs)} | ${ms(results.split.checksMs)} | ${ms(results.split.runnerCpuMs)} | ${ms(results.split.hiveCpuMs)} | ${(results.split.runnerCpuShare * 100).toFixed(0)} % |`,
+    `| wall | process + vitest start-up | suite collection (summed over files) | checks (first start to last end) | outside the checks / wall | runner CPU | Hive CPU | runner CPU / wall | verdict |`,
+    `|---|---|---|---|---|---|---|---|---|`,
+    `| ${ms(results.split.wallMs)} | ${ms(results.split.startupMs)} | ${ms(results.split.collectMs)} | ${ms(results.split.checksMs)} | ${pct(results.split.outsideChecksShare)} | ${ms(results.split.runnerCpuMs)} | ${ms(results.split.hiveCpuMs)} | ${pct(results.split.runnerCpuShare)} | ${results.split.verdict} (${results.split.skipped} skipped) |`,
     '',
     '## Client rate against the ceiling (Epost_ping, 32 connections)',
     '',
@@ -151,10 +158,12 @@ async function measure() {
   const full = await repeat([]);
   process.stderr.write(`fuzz-off runs ×${REPEATS}…\n`);
   const noFuzz = await repeat(['--fuzz-runs', '0']);
-  const hive = await startHiveProcess(['--domain', 'hive.pame.test']);
+  // The runner's peer server gets a port known in advance, so the Hive's domain map can point at it and countersign runs too.
+  const peerPort = await freePort('127.0.0.1');
+  const hive = await startHiveProcess(['--domain', 'hive.pame.test', '--resolve', peerMap({ host: '127.0.0.1', port: peerPort })]);
   try {
     process.stderr.write('time split…\n');
-    const splitResult = await split(hive.url, hive.child.pid!);
+    const splitResult = await split(hive.url, hive.child.pid!, peerPort);
     process.stderr.write('client rate and Hive load…\n');
     const rate = await clientVersusCeiling(hive.url);
     const load = await hiveUnderLoad(hive.url);
