@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESP } from '../protocol/reply-codes.js';
 import type { ReplyBody, Parts } from './context.js';
-import { parseRequestJson } from './json-text.js';
+import { parseRequestJson } from '../protocol/json-text.js';
 
 /** The only path that is part of the protocol (T1, T12). */
 const BASE_PATH = '/';

@@ -1,7 +1,7 @@
 import { scanForPrivacy } from '../checks/privacy-scan.js';
 import { headerValue, type Exchange, type ReceivedReply, type SentRequest } from '../client/exchange.js';
 import type { CheckLevel } from '../generated/schemas.js';
-import { parseRequestJson } from '../hive/json-text.js';
+import { parseRequestJson } from '../protocol/json-text.js';
 import { CODES, isRequestCode, REQUEST_CODES } from '../protocol/codes.js';
 import { describeReplyCode, RESP } from '../protocol/reply-codes.js';
 import { RULES, type RuleId } from '../protocol/rules.js';

@@ -1,7 +1,7 @@
 // The Hive's JSON reader: T4's "a part given twice" for POST members, and a
 // nesting cap so nothing that walks a parsed value can overflow the stack.
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, parseRequestJson } from '../../src/hive/json-text.js';
+import { MAX_JSON_DEPTH, parseRequestJson } from '../../src/protocol/json-text.js';
 
 describe('parseRequestJson', () => {
   it.each([
