@@ -36,7 +36,7 @@ function decodeQueryComponent(text: string): string | undefined {
 }
 
 /** GET: every part a query parameter holding JSON text; a part given twice or not JSON makes the request bad (T4). */
-function partsFromQuery(query: string): Parts | undefined {
+export function partsFromQuery(query: string): Parts | undefined {
   const parts = new Map<string, unknown>();
   for (const pair of query.split('&')) {
     if (pair === '') continue;
