@@ -102,6 +102,7 @@ export function renderSummary(report: RunReport, style: Style, extra: { stale?: 
   for (const line of extra.stale ?? []) out.push(paint(style, 'yellow', `stale waiver: ${line}`));
   for (const line of extra.expired ?? []) out.push(paint(style, 'red', `expired waiver: ${line}`));
   for (const note of report.notes ?? []) out.push(paint(style, 'yellow', `note: ${printable(note)}`));
+  if (report.insecure) out.push(paint(style, 'yellow', `TLS certificates were not verified (--insecure): this run does not show the Hive's TLS is sound`));
   const uncovered = report.rules.filter((r) => r.status === 'uncovered').map((r) => r.id);
   if (uncovered.length > 0) out.push(paint(style, 'yellow', `rules no check covers: ${uncovered.join(' ')}`));
   const c = report.counts;

@@ -32,6 +32,11 @@ describe('the terminal summary', () => {
     expect(renderSummary(sampleReport(), { color: false })).not.toContain('time:');
   });
 
+  it('says when TLS certificates were not verified, and only then', () => {
+    expect(renderSummary({ ...sampleReport(), insecure: true }, { color: false })).toContain('TLS certificates were not verified (--insecure)');
+    expect(renderSummary({ ...sampleReport(), insecure: false }, { color: false })).not.toContain('--insecure');
+  });
+
   it('uses colour on a terminal unless NO_COLOR, and in a pipe only with FORCE_COLOR', () => {
     expect(styleFor({ isTTY: true }, {}).color).toBe(true);
     expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }).color).toBe(false);
