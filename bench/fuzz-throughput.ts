@@ -68,12 +68,15 @@ try {
   const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);
   const fuzz = requests / seconds;
   const ceilingRate = top.requests / top.seconds;
-  const cost = (r: Rate) => `CPU per request: sender ${r.senderUs.toFixed(0)} µs, Hive ${r.hiveUs.toFixed(0)} µs`;
+  // How busy the fuzzer kept the Hive: its CPU (nearly all spent while the batch ran) over the batch's seconds, in cores.
+  const hiveCores = (r: Rate) => (r.hiveUs * r.requests) / 1e6 / r.seconds;
+  const cost = (r: Rate) => `CPU per request: sender ${r.senderUs.toFixed(0)} µs, Hive ${r.hiveUs.toFixed(0)} µs; Hive busy ${hiveCores(r).toFixed(2)} cores`;
   const lines = [
     `command: npm run build && node dist/bench/fuzz-throughput.js ${FUZZ_RUNS} ${CONCURRENCY}`,
     `ceiling: autocannon, Epost_ping, ${CONCURRENCY} connections, ${CEILING_SECONDS} s: ${ceilingRate.toFixed(0)} requests/s; ${cost(top)}`,
     ...rates.map((r) => `${r.id}: ${r.requests} requests in ${r.seconds.toFixed(2)} s, ${(r.requests / r.seconds).toFixed(0)} requests/s; ${cost(r)}`),
-    `fuzzing (seed 42, --fuzz-runs ${FUZZ_RUNS}, --concurrency ${CONCURRENCY}): ${fuzz.toFixed(0)} requests/s, ${(fuzz / ceilingRate).toFixed(2)} of the ceiling (target 0.5)`,
+    `fuzzing (seed 42, --fuzz-runs ${FUZZ_RUNS}, --concurrency ${CONCURRENCY}): ${fuzz.toFixed(0)} requests/s, ${(fuzz / ceilingRate).toFixed(2)} of the ceiling (target 0.5); ` +
+      `Hive busy ${(rates.reduce((sum, r) => sum + r.hiveUs * r.requests, 0) / 1e6 / seconds).toFixed(2)} cores while fuzzing, ${hiveCores(top).toFixed(2)} under the ceiling`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 } finally {
