@@ -1,6 +1,6 @@
 import type { Account } from '../checks/environment.js';
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS } from '../client/client.js';
-import { DEFAULT_PEER_HOST, DEFAULT_PEER_PORT } from '../peer/domains.js';
+import { DEFAULT_PEER_HOST } from '../peer/domains.js';
 
 /** Everything `pame run` can be told, resolved: defaults, then a config file, then flags. */
 export interface RunOptions {
@@ -24,7 +24,12 @@ export interface RunOptions {
   readonly rate?: number;
   readonly insecure: boolean;
   readonly peerHost: string;
-  readonly peerPort: number;
+  /**
+   * The peer server's port; 0 picks a free one. Unset: the one the Hive's domain
+   * map was written for (47100) against --hive, a free one for the embedded Hive,
+   * whose domain map the runner writes itself.
+   */
+  readonly peerPort?: number;
   readonly peerPublicUrl?: string;
   readonly sessionIdleMs?: number;
   readonly waivers?: string;
@@ -50,7 +55,6 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   concurrency: 16,
   insecure: false,
   peerHost: DEFAULT_PEER_HOST,
-  peerPort: DEFAULT_PEER_PORT,
   reporters: ['console', 'json', 'junit', 'summary', 'allure', 'certificate'],
   quiet: false,
 };

@@ -8,7 +8,7 @@ import type { CheckSettings, PeerSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
 import type { CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
 import { createHive } from '../hive/index.js';
-import { peerMap } from '../peer/domains.js';
+import { DEFAULT_PEER_PORT, peerMap } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { ALL_CHECKS, SUITES, selectedChecks } from '../../suites/catalog.js';
 import { ResultCollector, type Progress } from './collector.js';
@@ -194,7 +194,9 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
   const started = Date.now();
   const cpuAtStart = process.cpuUsage();
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
-  const peerPort = options.peerPort === 0 ? await freePort(options.peerHost) : options.peerPort;
+  // A fixed port matters only to a Hive configured beforehand; the embedded Hive gets whatever port is free.
+  const wantedPort = options.peerPort ?? (options.hive === undefined ? 0 : DEFAULT_PEER_PORT);
+  const peerPort = wantedPort === 0 ? await freePort(options.peerHost) : wantedPort;
   const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
   const map = peerMap(peer);
   const waivers = options.waivers ? await loadWaivers(options.waivers) : [];

@@ -2,15 +2,16 @@
 // a separately started one given the printed map pass every countersign check;
 // a Hive without the map gets them all skipped, and the run says countersign
 // was not certified.
+import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHive } from '../../src/hive/index.js';
-import { peerMap } from '../../src/peer/domains.js';
+import { DEFAULT_PEER_PORT, peerMap } from '../../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../src/runner/options.js';
 import { freePort, runConformance } from '../../src/runner/run.js';
 import { countersignChecks } from '../../suites/countersign.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 
-const COUNTERSIGN: Partial<RunOptions> = { only: ['PAME-CS-'], reporters: [], peerPort: 0 };
+const COUNTERSIGN: Partial<RunOptions> = { only: ['PAME-CS-'], reporters: [] };
 
 async function runWith(overrides: Partial<RunOptions>) {
   const printed: string[] = [];
@@ -27,13 +28,26 @@ async function withHive<T>(resolve: string | undefined, use: (url: string) => Pr
   }
 }
 
+/** Holds the default peer port for the duration of `use`, if nothing else holds it already. */
+async function whileDefaultPortTaken<T>(use: () => Promise<T>): Promise<T> {
+  const holder: Server = createServer();
+  const held = await new Promise<boolean>((resolve) => holder.once('error', () => resolve(false)).listen(DEFAULT_PEER_PORT, '127.0.0.1', () => resolve(true)));
+  try {
+    return await use();
+  } finally {
+    if (held) await new Promise((resolve) => holder.close(resolve));
+  }
+}
+
 describe('pame run, countersign', () => {
   it('passes every countersign check against the embedded Hive, and prints the map it wired', async () => {
-    const { report, printedMap } = await runWith({});
+    // No --peer-port: the embedded Hive's map is the runner's own, so a taken default port does not matter.
+    const { report, printedMap } = await whileDefaultPortTaken(() => runWith({}));
     expect(report.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id} ${c.status}: ${c.message}`)).toEqual([]);
     expect(report.checks).toHaveLength(countersignChecks.length);
     expect(printedMap).toBe(report.peerMap);
     expect(report.peerMap).not.toContain(':0/');
+    expect(report.peerMap).not.toContain(`:${DEFAULT_PEER_PORT}/`);
     expect(report.notes ?? []).not.toContainEqual(expect.stringMatching(/countersign/));
   }, 120_000);
 
@@ -45,7 +59,7 @@ describe('pame run, countersign', () => {
   }, 120_000);
 
   it('skips them all, naming the map, when the Hive was not given it, and notes that countersign was not certified', async () => {
-    const { report } = await withHive(undefined, (hive) => runWith({ hive, domain: TEST_DOMAIN }));
+    const { report } = await withHive(undefined, (hive) => runWith({ hive, domain: TEST_DOMAIN, peerPort: 0 }));
     expect(report.checks.filter((c) => c.status !== 'skipped' || !c.message.includes(report.peerMap!)).map((c) => c.id)).toEqual([]);
     expect(report.notes).toContainEqual(expect.stringMatching(/^countersign was not certified/));
   }, 120_000);

@@ -25,7 +25,7 @@ interface RunArgs {
   rate?: number;
   insecure: boolean;
   'peer-host': string;
-  'peer-port': number;
+  'peer-port'?: number;
   'peer-public-url'?: string;
   'session-idle-ms'?: number;
   waivers?: string;
@@ -55,7 +55,7 @@ export function toRunOptions(args: RunArgs): RunOptions {
     ...(args.rate ? { rate: args.rate } : {}),
     insecure: args.insecure,
     peerHost: args['peer-host'],
-    peerPort: args['peer-port'],
+    ...(args['peer-port'] !== undefined ? { peerPort: args['peer-port'] } : {}),
     ...(args['peer-public-url'] ? { peerPublicUrl: args['peer-public-url'] } : {}),
     ...(args['session-idle-ms'] ? { sessionIdleMs: args['session-idle-ms'] } : {}),
     ...(args.waivers ? { waivers: args.waivers } : {}),
@@ -89,7 +89,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('rate', { type: 'number', describe: 'requests per second at most (per worker)' })
       .option('insecure', { type: 'boolean', default: D.insecure, describe: 'accept any TLS certificate (shown in the report)' })
       .option('peer-host', { type: 'string', default: D.peerHost, describe: 'address the peer server binds' })
-      .option('peer-port', { type: 'number', default: D.peerPort, describe: 'port of the peer server; 0 picks a free one' })
+      .option('peer-port', { type: 'number', describe: 'port of the peer server; 0 picks a free one (default: 47100 with --hive, which the Hive\'s domain map names; a free one for the embedded Hive)' })
       .option('peer-public-url', { type: 'string', describe: 'URL at which the Hive reaches the peer server' })
       .option('session-idle-ms', { type: 'number', describe: "the Hive's idle session expiry, when short enough to observe" })
       .option('waivers', { type: 'string', describe: 'JSON waiver file for known failures' })
