@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { defineChecks } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import type { Message, MsgSendOk } from '../src/generated/schemas.js';
+import { UNREACHABLE_DOMAIN } from '../src/peer/domains.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
 import { readPage, sendMessage, type SessionUser } from './conversation-steps.js';
@@ -61,8 +62,6 @@ function plainIp(ip: string): string {
   return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip.toLowerCase();
 }
 
-/** A domain no Hive serves (RFC 6761 reserves .invalid): recipients there cost the Hive one failed relay. */
-const UNREACHABLE_DOMAIN = 'pame-conformance.invalid';
 
 /** How far a message's date may be from the runner's clock: a Hive writing local time as UTC is off by whole hours. */
 const DATE_TOLERANCE_MS = 10 * 60_000;

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { defineChecks } from '../src/checks/check.js';
 import type { CheckContext, TestUser } from '../src/checks/context.js';
 import type { CallOptions } from '../src/client/client.js';
-import type { Exchange } from '../src/client/exchange.js';
+import { sessionKeyOf, type Exchange } from '../src/client/exchange.js';
 import { CODES, REQUEST_CODES, type RequestCode } from '../src/protocol/codes.js';
 import { charCount } from '../src/protocol/content.js';
 import { REPLY_CODES, RESP } from '../src/protocol/reply-codes.js';
@@ -207,12 +207,6 @@ interface OpenedKey {
   readonly key: string;
 }
 
-/** The session key a log-in reply carries, whatever else is wrong with the reply. */
-function keyIn(exchange: Exchange): string | undefined {
-  const key = (exchange.reply?.json as { session?: unknown } | undefined)?.session;
-  return typeof key === 'string' ? key : undefined;
-}
-
 /**
  * Opens many sessions at once for a few users, checks each key's length
  * against U3 before the reply's schema, runs `use` on the keys and closes
@@ -222,12 +216,12 @@ async function withManySessions(t: CheckContext, use: (keys: readonly string[]) 
   const users = await t.users(KEY_SAMPLE_USERS);
   const logins = await Promise.all(users.flatMap((user) => Array.from({ length: KEY_SAMPLE_PER_USER }, async () => ({ user, exchange: await t.call('Epost_session_open', { iam: user.address, pass: user.pass }) }))));
   const opened: OpenedKey[] = logins.flatMap(({ user, exchange }) => {
-    const key = keyIn(exchange);
+    const key = sessionKeyOf(exchange);
     return key === undefined ? [] : [{ user, key }];
   });
   try {
     for (const { exchange } of logins) {
-      const key = keyIn(exchange);
+      const key = sessionKeyOf(exchange);
       if (key !== undefined) t.check(charCount(key) >= MIN_KEY_CHARS, 'U3', `a session key of ${charCount(key)} characters (${JSON.stringify(key)}); keys have at least ${MIN_KEY_CHARS}`, exchange);
       t.expectOk(exchange, 'Q3');
     }

@@ -7,12 +7,13 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { defineChecks, type Check, type Requirement } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import { encodeQuery, type RawRequest } from '../src/client/client.js';
-import { headerValue, respOf, type Exchange } from '../src/client/exchange.js';
+import { headerValue, respOf, sessionKeyOf, type Exchange } from '../src/client/exchange.js';
 import type { RequestCode } from '../src/protocol/codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
 import { charCount } from '../src/protocol/content.js';
 import { REPLY_CODES } from '../src/protocol/reply-codes.js';
-import { SYSTEM_USER } from '../src/protocol/address.js';
+import { systemAddress } from '../src/protocol/address.js';
+import { UNREACHABLE_DOMAIN } from '../src/peer/domains.js';
 import { readSchemaFile } from '../src/paths.js';
 import { METHODS, readMessage, readPage, sendMessage, type Method, type SessionUser } from './conversation-steps.js';
 
@@ -69,8 +70,8 @@ interface MethodProbe {
   send(t: CheckContext, method: Method): Promise<Exchange>;
 }
 
-/** The psychocat of a domain no resolver knows (RFC 6761 reserves .invalid). */
-const UNREACHABLE_SYSTEM = `${SYSTEM_USER}::epost-conformance.invalid`;
+/** The psychocat of a domain no resolver knows. */
+const UNREACHABLE_SYSTEM = systemAddress(UNREACHABLE_DOMAIN);
 /** C3 gives step 2 ten seconds; the relay's answer may take that long, and a little more. */
 const RELAY_ANSWER_MS = 12_000;
 
@@ -110,9 +111,9 @@ const METHOD_PROBES: readonly MethodProbe[] = [
     async send(t, method) {
       const user = await t.user();
       const exchange = await t.call('Epost_session_open', { iam: user.address, pass: user.pass }, { method });
-      const session = (exchange.reply?.json as { session?: unknown } | undefined)?.session;
+      const session = sessionKeyOf(exchange);
       // Not opened through t.login, so closed here rather than when the check ends.
-      if (typeof session === 'string') await t.call('Epost_session_close', { iam: user.address }, { session });
+      if (session !== undefined) await t.call('Epost_session_close', { iam: user.address }, { session });
       return exchange;
     },
   },
@@ -538,8 +539,8 @@ export const wireChecks = defineChecks([
       const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
       // A log-in by GET too, where a cookie would be set just the same; its resp is not this check's business.
       const opened = await t.call('Epost_session_open', { iam: sender.address, pass: sender.pass }, { method: 'GET' });
-      const extra = (opened.reply?.json as { session?: unknown } | undefined)?.session;
-      if (typeof extra === 'string') await t.call('Epost_session_close', { iam: sender.address }, { session: extra });
+      const extra = sessionKeyOf(opened);
+      if (extra !== undefined) await t.call('Epost_session_close', { iam: sender.address }, { session: extra });
       await t.call('Epost_msg_send', { iam: sender.address, to: [recipient.address], body: 'cookie-free' }, { session: sender.session });
       await t.call('Epost_conv_new', { iam: recipient.address }, { session: recipient.session });
       await t.call('Epost_contact_list', { iam: sender.address });

@@ -4,7 +4,7 @@ import { headerValue, respOf, type Exchange } from '../client/exchange.js';
 import { CODES, isRequestCode, type OkReplyOf, type PartsOf, type RequestCode } from '../protocol/codes.js';
 import { describeReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
-import { validateReply } from '../validator/validate.js';
+import { validateReceivedReply } from '../validator/validate.js';
 import type { Check } from './check.js';
 import type { Account, CheckEnvironment } from './environment.js';
 import { describeExchange } from './evidence.js';
@@ -180,7 +180,7 @@ export class CheckContext {
     if (resp as number >= 0 && reply.status !== 200) this.fail('T7', `HTTP ${reply.status} with resp ${String(resp)}: a reply with resp >= 0 is sent with 200${what}`, exchange);
     if (reply.status !== 200 && (reply.status < 400 || reply.status >= 500)) this.fail('T7', `HTTP ${reply.status}: negative replies come with 200 or 4xx${what}`, exchange);
     if (exchange.code !== undefined && isRequestCode(exchange.code)) {
-      const violation = validateReply(exchange.code, json).violations.find((v) => v.rule !== 'F3' && v.rule !== 'F2');
+      const violation = validateReceivedReply(exchange.code, reply).violations.find((v) => v.rule !== 'F3' && v.rule !== 'F2');
       if (violation) this.fail(violation.rule, `${exchange.code} reply ${violation.path || '/'} ${violation.message}${what}`, exchange);
     }
     return json as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Exchange } from '../client/exchange.js';
 import type { RuleId } from '../protocol/rules.js';
-import { validateReply, valueAt } from '../validator/validate.js';
+import { validateReceivedReply, valueAt } from '../validator/validate.js';
 
 export interface PrivacyFinding {
   readonly rule: RuleId;
@@ -139,7 +139,7 @@ export function scanForPrivacy(exchange: Exchange): PrivacyFinding[] {
   const findings: PrivacyFinding[] = headerFindings(reply.headers);
   const json = reply.json;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return findings;
-  for (const violation of validateReply(code, json).violations) {
+  for (const violation of validateReceivedReply(code, reply).violations) {
     if (violation.rule !== 'F3' && violation.rule !== 'F2') continue;
     // An unlisted code refused with another error code than -1.1 breaks E2, but reveals nothing: not F2.
     if (violation.rule === 'F2' && violation.path === '/resp' && (json as { resp: number }).resp < 0) continue;

@@ -1,6 +1,6 @@
 import { Agent, errors, type Dispatcher } from 'undici';
 import type { PartsOf, RequestCode } from '../protocol/codes.js';
-import type { Exchange, ReceivedReply, SentRequest } from './exchange.js';
+import type { Exchange, SentRequest } from './exchange.js';
 import { Limiter } from './limiter.js';
 
 export interface ClientOptions {
@@ -103,17 +103,6 @@ function classify(error: unknown): Failure {
 type Failure = NonNullable<Exchange['failure']>;
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
-let isoMs = NaN;
-let isoText = '';
-/** `new Date(ms).toISOString()`, formatted once for all the requests started in the same millisecond. */
-function isoTime(ms: number): string {
-  if (ms !== isoMs) {
-    isoMs = ms;
-    isoText = new Date(ms).toISOString();
-  }
-  return isoText;
-}
-
 function onDeadline(handler: ExchangeHandler): void {
   handler.expire();
 }
@@ -133,7 +122,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private readonly started = Date.now();
-  private readonly startedAt = isoTime(this.started);
+  private readonly startedAt = new Date(this.started).toISOString();
   /** One timer for connect, headers and body together. */
   private readonly timer: NodeJS.Timeout;
 
@@ -184,13 +173,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return;
     const bytes = Buffer.concat(this.chunks, this.size);
-    const parsed = parseReplyBytes(bytes);
-    const reply: ReceivedReply = parsed.parseError === undefined
-      ? { status: this.status, headers: this.headers, bytes, json: parsed.json }
-      : { status: this.status, headers: this.headers, bytes, parseError: parsed.parseError };
-    const { code, request, startedAt } = this;
-    const durationMs = Date.now() - this.started;
-    this.settle(code ? { code, request, reply, startedAt, durationMs } : { request, reply, startedAt, durationMs });
+    this.settle({ reply: { status: this.status, headers: this.headers, bytes, ...parseReplyBytes(bytes) } });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -198,14 +181,14 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   fail(failure: Failure): void {
-    const { code, request, startedAt } = this;
-    const durationMs = Date.now() - this.started;
-    this.settle(code ? { code, request, failure, startedAt, durationMs } : { request, failure, startedAt, durationMs });
+    this.settle({ failure });
   }
 
-  private settle(exchange: Exchange): void {
+  private settle(part: Pick<Exchange, 'reply' | 'failure'>): void {
     this.settled = true;
     clearTimeout(this.timer);
+    const { code, request, startedAt } = this;
+    const exchange: Exchange = { ...(code ? { code } : {}), request, ...part, startedAt, durationMs: Date.now() - this.started };
     // An onExchange that throws fails this call, not undici's parser or the timer it runs in.
     try {
       this.onExchange?.(exchange);

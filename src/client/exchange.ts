@@ -44,3 +44,9 @@ export function respOf(exchange: Exchange): unknown {
   const json = exchange.reply?.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { resp?: unknown }).resp : undefined;
 }
+
+/** The session key a log-in reply carries, whatever else is wrong with the reply. */
+export function sessionKeyOf(exchange: Exchange): string | undefined {
+  const key = (exchange.reply?.json as { session?: unknown } | undefined)?.session;
+  return typeof key === 'string' ? key : undefined;
+}

@@ -4,7 +4,7 @@ import type { CheckContext } from '../checks/context.js';
 import { respOf, type Exchange } from '../client/exchange.js';
 import { describeReplyCode, REPLY_CODES } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
-import { validateReply } from '../validator/validate.js';
+import { validateReceivedReply } from '../validator/validate.js';
 
 const ANY_REPLY_CODE = [...REPLY_CODES.keys()];
 
@@ -26,7 +26,7 @@ export function judgeRefused(t: CheckContext, exchange: Exchange, rule: RuleId, 
 /** F3: no reply member outside the reply's schema. */
 export function judgeMembers(t: CheckContext, exchange: Exchange): void {
   if (exchange.code === undefined) return;
-  const extra = validateReply(exchange.code, exchange.reply?.json).violations.find((v) => v.rule === 'F3');
+  const extra = exchange.reply && validateReceivedReply(exchange.code, exchange.reply).violations.find((v) => v.rule === 'F3');
   if (extra) t.fail('F3', `the ${exchange.code} reply carries a member its schema does not list: ${extra.path || '/'} ${extra.message}`, exchange);
 }
 

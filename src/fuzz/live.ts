@@ -109,12 +109,14 @@ function written(address: string, form: AddressForm, domain: string | undefined)
   return address;
 }
 
+/** The peer Hives' psychocat addresses, which Hive-to-Hive requests act as. */
+const PEER_SYSTEMS = PEER_HIVES.map((peer) => systemAddress(peer.domain));
+
 /** The value a placeholder stands for; a fresh session (for a request that ends the one it names) comes from `sessions`, logged in beforehand. */
 function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveContext, sessions: string[]): unknown {
-  const systems = PEER_HIVES.map((peer) => systemAddress(peer.domain));
   switch (live.kind) {
     case 'identity':
-      if (CODES[code].direction === 'H') return pickOf(systems, live.pick);
+      if (CODES[code].direction === 'H') return pickOf(PEER_SYSTEMS, live.pick);
       return code === CREATES_IDENTITY ? t.address(t.uniqueName('reg')) : state.user.address;
     case 'password':
       return state.user.pass;
@@ -125,7 +127,7 @@ function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveContext
       return written(pickOf(live.aimed ? deliverable : [...deliverable, ...undeliverable], live.pick), live.form, t.domain);
     }
     case 'system':
-      return pickOf(systems, live.pick);
+      return pickOf(PEER_SYSTEMS, live.pick);
     case 'conversation': {
       const { member, foreign } = state.conversations;
       return pickOf(live.aimed ? member : [...member, ...foreign], live.pick);

@@ -1,5 +1,6 @@
 // Sends a fuzz request and shows it in reports.
-import { respOf, type Exchange } from '../client/exchange.js';
+import { respOf, sessionKeyOf, type Exchange } from '../client/exchange.js';
+import { RELAY_ANSWER_MS } from '../protocol/codes.js';
 import { resolveLive, type LiveState } from './live.js';
 import type { Trail } from './runner.js';
 import type { PartsRequest } from './valid.js';
@@ -10,7 +11,7 @@ export type FuzzRequest = PartsRequest | RawSample;
 
 /** The code whose reply waits for countersign step 2 at another Hive, and how long C6 lets that take (plus a margin). */
 const WAITS_FOR_ANOTHER_HIVE = 'Epost_msg_relay';
-const RELAY_REPLY_MS = 30_000 + 5_000;
+const RELAY_REPLY_MS = RELAY_ANSWER_MS + 5_000;
 
 export interface Sent {
   readonly exchange: Exchange;
@@ -20,8 +21,8 @@ export interface Sent {
 
 /** A session a fuzz request opened is closed at once; the closing is housekeeping, not evidence, so it is not recorded. */
 async function closeOpenedSession(trail: Trail, exchange: Exchange, parts: Readonly<Record<string, unknown>>): Promise<void> {
-  const session = (exchange.reply?.json as { session?: unknown } | undefined)?.session;
-  if (exchange.code === 'Epost_session_open' && respOf(exchange) === 1 && typeof session === 'string') {
+  const session = sessionKeyOf(exchange);
+  if (exchange.code === 'Epost_session_open' && respOf(exchange) === 1 && session !== undefined) {
     await trail.t.env.client.call('Epost_session_close', { iam: parts.iam }, { session });
   }
 }

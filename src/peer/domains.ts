@@ -9,6 +9,9 @@ export const PEER_HIVES = [
 ] as const;
 export type PeerName = (typeof PEER_HIVES)[number]['name'];
 
+/** A domain neither the peer server nor any resolver serves (RFC 6761 reserves .invalid): what is sent there fails at once. */
+export const UNREACHABLE_DOMAIN = 'pame-conformance.invalid';
+
 export const DEFAULT_PEER_HOST = '127.0.0.1';
 export const DEFAULT_PEER_PORT = 47100;
 

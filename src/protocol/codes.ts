@@ -1,6 +1,9 @@
 import type * as S from '../generated/schemas.js';
 import type { RuleId } from './rules.js';
 
+/** C6: a Hive answers Epost_msg_relay within 30 s, step 2 at the relaying Hive included. */
+export const RELAY_ANSWER_MS = 30_000;
+
 /** Who may send a request code: a client (C), another Hive's psychocat (H), or either. */
 export type Direction = 'C' | 'H' | 'C/H';
 

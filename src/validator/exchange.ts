@@ -6,7 +6,7 @@ import { CODES, isRequestCode, REQUEST_CODES } from '../protocol/codes.js';
 import { describeReplyCode, RESP } from '../protocol/reply-codes.js';
 import { RULES, type RuleId } from '../protocol/rules.js';
 import { schemaValidator } from './schemas.js';
-import { validateReply, validateRequest, type Violation } from './validate.js';
+import { validateReceivedReply, validateRequest, type Violation } from './validate.js';
 
 /** What part of an exchange a finding is about; `pame validate` reports each as one validation. */
 export type ExchangeAspect = 'encoding' | 'envelope' | 'request' | 'reply' | 'privacy' | 'cookies' | 'dates';
@@ -217,7 +217,7 @@ function readReplyForm(reply: ReceivedReply, method: string, findings: Findings)
   if (resp >= 0 && reply.status !== 200) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status} with resp ${resp}: a reply with resp >= 0 is sent with 200`);
   // 3xx and 5xx were named above.
   if (resp < 0 && reply.status !== 200 && reply.status < 300) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status}: a negative reply comes with 200 or 4xx`);
-  return { ...json, resp };
+  return json as Record<string, unknown> & { resp: number };
 }
 
 function aspectOf(rule: RuleId): ExchangeAspect {
@@ -255,7 +255,7 @@ export function validateExchange(exchange: Exchange): ExchangeFinding[] {
     return findings.list;
   }
   const named = new Set<string>();
-  for (const violation of validateReply(code, json).violations) {
+  for (const violation of validateReceivedReply(code, exchange.reply!).violations) {
     if (violation.rule === 'F2' || violation.rule === 'F3') continue;
     // One finding per rule and place: a bad date breaks both its format and its pattern.
     if (named.has(`${violation.rule} ${violation.path}`)) continue;

@@ -121,27 +121,27 @@ export function validateRequest(code: string, parts: unknown): ValidationResult 
   return result(violations);
 }
 
+/** Results by received reply and code. */
+const receivedResults = new WeakMap<object, Map<string, ValidationResult>>();
+
 /**
- * Results by reply object and code. The runner validates each reply it
- * receives two or three times (privacy scanner, the check's matcher, a fuzz
- * judge); a parsed reply is never changed after it arrives, so its result is
- * kept as long as the reply itself.
+ * validateReply for a reply the runner received, kept with that reply: the
+ * privacy scanner, the check's matcher and a fuzz judge each ask, and a
+ * received reply is never changed after it arrives.
  */
-const replyResults = new WeakMap<object, Map<string, ValidationResult>>();
+export function validateReceivedReply(code: string, reply: { readonly json?: unknown }): ValidationResult {
+  let byCode = receivedResults.get(reply);
+  if (!byCode) receivedResults.set(reply, (byCode = new Map()));
+  let validated = byCode.get(code);
+  if (!validated) byCode.set(code, (validated = validateReply(code, reply.json)));
+  return validated;
+}
 
 /** Validates a reply body (parsed JSON) against the reply schema of the code it answers. */
 export function validateReply(code: string, reply: unknown): ValidationResult {
   if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
     return result([{ rule: 'T6', path: '', message: 'a reply must be a JSON object' }]);
   }
-  let byCode = replyResults.get(reply);
-  if (!byCode) replyResults.set(reply, (byCode = new Map()));
-  let validated = byCode.get(code);
-  if (!validated) byCode.set(code, (validated = validateReplyObject(code, reply)));
-  return validated;
-}
-
-function validateReplyObject(code: string, reply: object): ValidationResult {
   const resp = (reply as { resp?: unknown }).resp;
   if (typeof resp !== 'number') return result([{ rule: 'T6', path: '/resp', message: 'a reply must hold a numeric resp' }]);
   if (!isReplyCode(resp)) return result([{ rule: 'R1', path: '/resp', message: `${resp} is not a reply code of the table` }]);
