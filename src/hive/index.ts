@@ -95,6 +95,6 @@ export type { OutgoingReply } from './http.js';
 export { checkSession, startSession, type SessionCheck, type SessionChecker } from './sessions.js';
 export { isValidContact } from './accounts.js';
 export { hasBlocked } from './contacts.js';
-export { deliver, contentOf, recipientRefusal, type MessageContent } from './delivery.js';
+export { deliver, recipientRefusal, type MessageContent } from './delivery.js';
 export { readDraft, sendDraft, DEFAULT_PAGE, MAX_PAGE, type Draft } from './messages.js';
 export { startRelays, issuedMessage, fetchTicket, acceptRelayed, receiveRelay, TICKET_LIFETIME_MS, type FetchOutcome } from './countersign.js';
