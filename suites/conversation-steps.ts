@@ -7,6 +7,13 @@ import type { RuleId } from '../src/protocol/rules.js';
 export type Method = 'GET' | 'POST';
 /** T3: every request code works by both. */
 export const METHODS: readonly Method[] = ['GET', 'POST'];
+/** POST first: a request refused by POST breaks its own rule; one that works by POST only breaks T3. */
+export const POST_THEN_GET: readonly Method[] = ['POST', 'GET'];
+
+/** The rule a refusal names: a request that works by POST and not by GET breaks T3, whatever it asked. */
+export function byMethod(method: Method, rule: RuleId): RuleId {
+  return method === 'GET' ? 'T3' : rule;
+}
 
 /** A user with an open session. */
 export type SessionUser = TestUser & { readonly session: string };

@@ -11,6 +11,7 @@ import { respOf, type Exchange } from '../src/client/exchange.js';
 import { systemAddress } from '../src/protocol/address.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
+import { byMethod, POST_THEN_GET, type Method } from './conversation-steps.js';
 
 /**
  * Request codes a Hive might be tempted to offer and the profile forbids (F1,
@@ -33,21 +34,9 @@ export const FORBIDDEN_CODES: readonly string[] = [
 /** Parts naming another user, as a Hive widening a request might read them. */
 const OTHER_USER_PARTS = ['user', 'of', 'contact', 'owner', 'for', 'target', 'whose', 'username'] as const;
 
-const METHODS = ['POST', 'GET'] as const;
-
-type Method = (typeof METHODS)[number];
-
-/**
- * The rule a refusal breaks: by POST the request's own; by GET it is T3 (every
- * code works by GET too), for the same request was served by POST first.
- */
-function byMethod(method: Method, rule: RuleId): RuleId {
-  return method === 'GET' ? 'T3' : rule;
-}
-
 /** Every way a request may name another user: each part, by GET and by POST. */
 function namings(other: TestUser): { method: Method; part: string; value: string }[] {
-  return METHODS.flatMap((method) => OTHER_USER_PARTS.map((part) => ({ method, part, value: part === 'username' ? other.name : other.address })));
+  return POST_THEN_GET.flatMap((method) => OTHER_USER_PARTS.map((part) => ({ method, part, value: part === 'username' ? other.name : other.address })));
 }
 
 /** The reply as a JSON object, or undefined when it is none. */
@@ -136,7 +125,7 @@ export const privacyChecks = defineChecks([
       const other = await t.user();
       const parts = { iam: me!.address, user: other.address, contact: other.address, query: other.name, conv: '1' };
       const exchanges = await Promise.all(
-        FORBIDDEN_CODES.flatMap((code) => METHODS.map((method) => t.call(code, parts, { method, session: me!.session }))),
+        FORBIDDEN_CODES.flatMap((code) => POST_THEN_GET.map((method) => t.call(code, parts, { method, session: me!.session }))),
       );
       for (const exchange of exchanges) {
         const problem = unlistedCodeProblem(exchange);
@@ -166,7 +155,7 @@ export const privacyChecks = defineChecks([
         t.check(JSON.stringify(listed) === JSON.stringify(mine), 'E3', `with '${part}' naming another user, the reply is not the session user's own directory ${JSON.stringify(mine)}`, exchange);
       }
       // iam naming the other user with my key: whatever the reply, it is never their directory.
-      for (const method of METHODS) {
+      for (const method of POST_THEN_GET) {
         const exchange = await t.call('Epost_contact_list', { iam: victim!.address }, { method, session: me!.session });
         const contacts = replyObject(exchange)?.contacts;
         const leaked = Array.isArray(contacts) && contacts.some((entry) => (entry as { contact?: unknown })?.contact === victimsFriend!.address);
@@ -210,7 +199,7 @@ export const privacyChecks = defineChecks([
     async run(t) {
       const [alice, bob, carol] = await t.users(3);
       // Every reply of this flow passes the privacy scanner: its findings fail the check.
-      for (const method of METHODS) {
+      for (const method of POST_THEN_GET) {
         const as = { method };
         const rule = (own: RuleId) => byMethod(method, own);
         t.expectOk(await t.call('Epost_ping', { iam: alice!.address }, as), rule('Q1'));
@@ -242,7 +231,7 @@ export const privacyChecks = defineChecks([
     code: 'Epost_user_register',
     needs: ['registration'],
     async run(t) {
-      for (const method of METHODS) {
+      for (const method of POST_THEN_GET) {
         const user = { name: t.uniqueName('plain'), pass: randomBytes(12).toString('base64url') };
         const plain = await t.call('Epost_user_register', { iam: t.address(user.name), pass: user.pass }, { method });
         t.expectResp(plain, RESP.OK, byMethod(method, 'F4'), 'registering with nothing but iam and pass');
@@ -294,7 +283,7 @@ export const privacyChecks = defineChecks([
       await addContact(t, blocker!, me!.address, 'Epost_contact_block');
       const bogusKey = randomBytes(32).toString('base64url');
       const asMe = { session: me!.session };
-      for (const method of METHODS) {
+      for (const method of POST_THEN_GET) {
         const pairs: [string, Promise<Exchange>, Promise<Exchange>, boolean][] = [
           ['Epost_session_open for an unknown user and with a wrong password', t.call('Epost_session_open', { iam: nobody, pass: existing.pass }, { method }), t.call('Epost_session_open', { iam: existing.address, pass: wrongPassword(existing) }, { method }), true],
           ['a session code with an unknown key, for an unknown user and for an existing one', t.call('Epost_contact_list', { iam: nobody }, { method, session: bogusKey }), t.call('Epost_contact_list', { iam: existing.address }, { method, session: bogusKey }), true],

@@ -12,18 +12,10 @@ import { CODES, REQUEST_CODES, type RequestCode } from '../src/protocol/codes.js
 import { charCount } from '../src/protocol/content.js';
 import { REPLY_CODES, RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import type { Method } from './conversation-steps.js';
+import { byMethod, POST_THEN_GET } from './conversation-steps.js';
 import { loopbackSource } from './messaging.js';
 
 // ---- accounts -------------------------------------------------------------------
-
-/** POST first: a request refused by POST breaks its own rule; one that works by POST only breaks T3. */
-const POST_THEN_GET: readonly Method[] = ['POST', 'GET'];
-
-/** The rule a refusal names: a request that works by POST and not by GET breaks T3, whatever it asked. */
-function byMethod(method: Method, rule: RuleId): RuleId {
-  return method === 'GET' ? 'T3' : rule;
-}
 
 /** A random password of exactly `chars` ASCII characters. */
 function asciiPassword(chars: number): string {
@@ -351,7 +343,7 @@ const sessionChecks = defineChecks([
       const user = await t.user();
       for (const method of POST_THEN_GET) {
         const { session } = t.expectOk(await t.call('Epost_session_open', { iam: user.address, pass: user.pass }, { method }), byMethod(method, 'Q3'), `logging in by ${method}`);
-        await expectAlive(t, user, session, `a session request with the key opened by ${method}`, { method }, method === 'GET' ? 'T3' : 'U1');
+        await expectAlive(t, user, session, `a session request with the key opened by ${method}`, { method }, byMethod(method, 'U1'));
         t.expectResp(await t.call('Epost_session_close', { iam: user.address }, { method, session }), RESP.OK, byMethod(method, 'Q4'), `logging out by ${method}`);
       }
     },
