@@ -1,7 +1,6 @@
 // The suites of the conformance run and the checks each holds. `pame list`, the
-// runner and the project's meta-tests read this; the *.test.ts files bind it to vitest.
-import { selects, type Check } from '../src/checks/check.js';
-import type { CheckSettings } from '../src/checks/environment.js';
+// CLI hands it to the runner, the project's meta-tests read it; the *.test.ts files bind it to vitest.
+import type { Catalog, Check, Suite } from '../src/checks/check.js';
 import { pingChecks } from './ping.js';
 import { countersignChecks } from './countersign.js';
 import { privacyChecks } from './privacy.js';
@@ -11,13 +10,6 @@ import { sessionsChecks } from './sessions.js';
 import { messagingChecks } from './messaging.js';
 import { contactsChecks } from './contacts.js';
 import { fuzzChecks } from './fuzz.js';
-
-export interface Suite {
-  /** The file stem: suites/<name>.test.ts binds it. */
-  readonly name: string;
-  readonly title: string;
-  readonly checks: readonly Check[];
-}
 
 export const SUITES: readonly Suite[] = [
   { name: 'ping', title: 'Epost_ping', checks: pingChecks },
@@ -33,6 +25,11 @@ export const SUITES: readonly Suite[] = [
 
 export const ALL_CHECKS: readonly Check[] = SUITES.flatMap((suite) => suite.checks);
 
-export function selectedChecks(checks: readonly Check[], settings: Pick<CheckSettings, 'only' | 'skip'>): Check[] {
-  return checks.filter((check) => (settings.only.length === 0 || selects(settings.only, check.id)) && !selects(settings.skip, check.id));
+/** Which checks verify each rule: rule id → check ids, in catalog order. */
+export function coverageMap(): Map<string, string[]> {
+  const coverage = new Map<string, string[]>();
+  for (const check of ALL_CHECKS) for (const rule of check.rules) coverage.set(rule, [...(coverage.get(rule) ?? []), check.id]);
+  return coverage;
 }
+
+export const CATALOG: Catalog = { suites: SUITES, coverage: coverageMap() };

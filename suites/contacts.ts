@@ -7,8 +7,7 @@ import type { CheckContext } from '../src/checks/context.js';
 import type { ContactListOk } from '../src/generated/schemas.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { sendMessage, type SessionUser } from './conversation-steps.js';
-import { expectNothingNew, expectSendRefused, takeNew } from './messaging.js';
+import { expectNothingNew, expectSendRefused, sendMessage, takeNew, type SessionUser } from '../src/checks/conversation-steps.js';
 
 type DirectoryCode = 'Epost_contact_add' | 'Epost_contact_block' | 'Epost_contact_remove';
 type Entry = ContactListOk['contacts'][number];

@@ -12,10 +12,10 @@ import type { Message } from '../src/generated/schemas.js';
 import { answerJson, confirm, deny, hang, invalidJson, late, oversized, redirect, serverError, type FetchAnswer } from '../src/peer/answers.js';
 import { peerSystemAddress, type PeerName } from '../src/peer/domains.js';
 import { describePeerRequest, type RelayRecord } from '../src/peer/record.js';
-import { countersign, type CountersignScenario, type SessionUser } from '../src/peer/scenario.js';
+import { countersign, type CountersignScenario } from '../src/checks/countersign-scenario.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { sendMessage } from './conversation-steps.js';
-import { keyVariation, MIN_KEY_BITS, MIN_KEY_CHARS } from './sessions.js';
+import { sendMessage, type SessionUser } from '../src/checks/conversation-steps.js';
+import { keyVariation, MIN_KEY_BITS, MIN_KEY_CHARS } from '../src/checks/session-keys.js';
 
 /** A date well in the past, so a Hive that stamps its own time instead of keeping the fetched one shows (§6). */
 const SENT_DATE = '2025-03-14T15:09:26Z';

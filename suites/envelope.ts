@@ -8,7 +8,7 @@ import type { Exchange } from '../src/client/exchange.js';
 import type { ContactListOk, Message } from '../src/generated/schemas.js';
 import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { readPage, sendAtOnce, sendMessage, type Page, type SessionUser } from './conversation-steps.js';
+import { readPage, sendAtOnce, sendMessage, type Page, type SessionUser } from '../src/checks/conversation-steps.js';
 
 // ---- shared steps ---------------------------------------------------------------
 

@@ -2,9 +2,10 @@
 // The check's result travels to the runner's reporter in the test's meta.
 import { afterAll, describe, inject, it } from 'vitest';
 import { createEnvironment, type CheckEnvironment, type CheckSettings } from '../src/checks/environment.js';
+import { selectedChecks } from '../src/checks/check.js';
 import { executeCheck } from '../src/checks/execute.js';
 import type { CheckResult } from '../src/generated/schemas.js';
-import { SUITES, selectedChecks } from './catalog.js';
+import { SUITES } from './catalog.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

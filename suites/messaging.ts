@@ -2,42 +2,15 @@
 // what a message may hold (M1, M2), delivery (M3), conversations (M4), the
 // Message object (G1), and what Epost_conv_new and Epost_conv_old hand out.
 import { isDeepStrictEqual } from 'node:util';
-import { isIP } from 'node:net';
 import { defineChecks } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import type { Message, MsgSendOk } from '../src/generated/schemas.js';
 import { UNREACHABLE_DOMAIN } from '../src/peer/domains.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { readPage, sendMessage, type SessionUser } from './conversation-steps.js';
-
-// ---- shared steps ---------------------------------------------------------------
-
-export interface TakeOptions {
-  /** Only the new messages of this conversation (Q6's `conv` part). */
-  readonly conv?: string;
-  /** The rule the check names when the reply is not 1 or 0. */
-  readonly rule?: RuleId;
-  readonly doing?: string;
-}
-
-/** What Epost_conv_new hands `reader` now: the messages, or [] when the Hive answers 0. */
-export async function takeNew(t: CheckContext, reader: SessionUser, { conv, rule = 'Q6', doing }: TakeOptions = {}): Promise<Message[]> {
-  const exchange = await t.call('Epost_conv_new', { iam: reader.address, ...(conv === undefined ? {} : { conv }) }, { session: reader.session });
-  const reply = t.expectResp(exchange, [RESP.OK, RESP.NO], rule, doing ?? `${reader.address} taking new messages${conv === undefined ? '' : ` of ${conv}`}`);
-  return reply.resp === RESP.OK ? (reply.msgs as Message[]) : [];
-}
-
-/** Ends the check naming `rule` unless Epost_conv_new has nothing new for `reader`: what a refused message must leave behind. */
-export async function expectNothingNew(t: CheckContext, reader: SessionUser, rule: RuleId, why: string): Promise<void> {
-  const fresh = await takeNew(t, reader, { rule });
-  t.check(fresh.length === 0, rule, `${why}, yet ${reader.address} received ${fresh.length} message(s): ${JSON.stringify(fresh.map((m) => m.body))}`, t.exchanges.at(-1));
-}
-
-/** Sends the parts as they are and expects a refusal: -1.1 and the like for malformed parts, -3.3 and -3.4 for recipients. */
-export async function expectSendRefused(t: CheckContext, sender: SessionUser, parts: Readonly<Record<string, unknown>>, resp: number, rule: RuleId, what: string): Promise<void> {
-  t.expectResp(await t.call('Epost_msg_send', { iam: sender.address, ...parts }, { session: sender.session }), resp, rule, what);
-}
+import { expectNothingNew, expectSendRefused, readPage, sendMessage, takeNew, type SessionUser } from '../src/checks/conversation-steps.js';
+import { loopbackSource } from '../src/checks/source-address.js';
+import { plainIp } from '../src/protocol/ip.js';
 
 /** The message with this id among `msgs`, or the check ends naming `rule`. */
 function findSent(t: CheckContext, msgs: readonly Message[], sent: MsgSendOk, rule: RuleId, who: string): Message {
@@ -46,22 +19,6 @@ function findSent(t: CheckContext, msgs: readonly Message[], sent: MsgSendOk, ru
 
 const ids = (msgs: readonly { readonly msg: string }[]): string[] => msgs.map((m) => m.msg);
 const sorted = (items: readonly string[]): string[] => [...items].sort();
-
-/**
- * The IP the Hive sees this runner's default connection come from, when the
- * target is a loopback address literal (then it is that address); undefined
- * otherwise, as proxies and NAT may stand between.
- */
-export function loopbackSource(t: CheckContext): string | undefined {
-  const host = new URL(t.settings.target).hostname.replace(/^\[|\]$/g, '');
-  return host === '127.0.0.1' || host === '::1' ? host : undefined;
-}
-
-/** An address as the suite compares it: IPv4 written as IPv6 (::ffff:127.0.0.1) is plain IPv4. */
-function plainIp(ip: string): string {
-  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip.toLowerCase();
-}
-
 
 /** How far a message's date may be from the runner's clock: a Hive writing local time as UTC is off by whole hours. */
 const DATE_TOLERANCE_MS = 10 * 60_000;

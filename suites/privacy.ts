@@ -11,7 +11,7 @@ import { respOf, type Exchange } from '../src/client/exchange.js';
 import { systemAddress } from '../src/protocol/address.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { byMethod, POST_THEN_GET, type Method } from './conversation-steps.js';
+import { byMethod, POST_THEN_GET, type Method } from '../src/checks/conversation-steps.js';
 
 /**
  * Request codes a Hive might be tempted to offer and the profile forbids (F1,

@@ -2,12 +2,11 @@
 // status codes, cookies, dates, TLS and size limits. T2 (the domain map) is
 // exercised by the countersign family; T12 is not observable.
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { defineChecks, type Check, type Requirement } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import { encodeQuery, type RawRequest } from '../src/client/client.js';
 import { headerValue, respOf, sessionKeyOf, type Exchange } from '../src/client/exchange.js';
+import { probeTls } from '../src/client/tls.js';
 import type { RequestCode } from '../src/protocol/codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
 import { charCount } from '../src/protocol/content.js';
@@ -15,7 +14,7 @@ import { REPLY_CODES } from '../src/protocol/reply-codes.js';
 import { systemAddress } from '../src/protocol/address.js';
 import { UNREACHABLE_DOMAIN } from '../src/peer/domains.js';
 import { readSchemaFile } from '../src/paths.js';
-import { METHODS, readMessage, readPage, sendMessage, type Method, type SessionUser } from './conversation-steps.js';
+import { METHODS, readMessage, readPage, sendMessage, type Method, type SessionUser } from '../src/checks/conversation-steps.js';
 
 // ---- shared steps ---------------------------------------------------------------
 
@@ -310,45 +309,6 @@ function sessionCookies(key: string): string {
 interface MessageSchema { $defs: { utcDate: { pattern: string } } }
 /** RFC 3339 in UTC with Z, as the Message schema writes it (T9). */
 const UTC_DATE = new RegExp(readSchemaFile<MessageSchema>('common/message.json').$defs.utcDate.pattern, 'u');
-
-// ---- T10: TLS ----------------------------------------------------------------------
-
-/** What one TLS handshake with a host showed. */
-export interface TlsFacts {
-  /** The negotiated protocol (TLSv1.2, TLSv1.3), or undefined when there was no handshake. */
-  readonly protocol?: string;
-  /** Whether the certificate chains to a trusted root and names the host. */
-  readonly authorized: boolean;
-  /** Why it is not authorized (CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, …). */
-  readonly authorizationError?: string;
-  /** Why there was no handshake. */
-  readonly error?: string;
-}
-
-/**
- * Shakes hands with the target offering TLS 1.2 and later only, and reports
- * what it saw without refusing anything: judging is the check's business.
- * `ca` replaces the system's roots (the project's tests use it).
- */
-export function probeTls(target: string, { timeoutMs, ca }: { timeoutMs: number; ca?: string }): Promise<TlsFacts> {
-  const url = new URL(target);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const options: ConnectionOptions = { host, port: Number(url.port || 443), rejectUnauthorized: false, minVersion: 'TLSv1.2', ...(isIP(host) ? {} : { servername: host }), ...(ca ? { ca } : {}) };
-  return new Promise((resolve) => {
-    const socket = tlsConnect(options);
-    const done = (facts: TlsFacts): void => {
-      socket.destroy();
-      resolve(facts);
-    };
-    socket.setTimeout(timeoutMs, () => done({ authorized: false, error: `no TLS handshake within ${timeoutMs} ms` }));
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ authorized: false, error: error.code ? `${error.code}: ${error.message}` : error.message }));
-    socket.once('secureConnect', () => {
-      const protocol = socket.getProtocol() ?? undefined;
-      const reason = socket.authorizationError;
-      done({ ...(protocol ? { protocol } : {}), authorized: socket.authorized, ...(reason ? { authorizationError: String(reason) } : {}) });
-    });
-  });
-}
 
 // ---- T11: limits --------------------------------------------------------------------
 

@@ -1,41 +1,17 @@
 import type { CheckLevel } from '../generated/schemas.js';
-import type { RequestCode } from '../protocol/codes.js';
 import { RULES, type RuleId } from '../protocol/rules.js';
 import type { CheckContext } from './context.js';
+import type { CheckSpec } from './spec.js';
 
 export type { CheckLevel };
-
-/** What a check needs from the arrangement; without it the check is skipped with the reason. */
-export type Requirement =
-  /** The Hive lets the runner register users (Epost_user_register). */
-  | 'registration'
-  /** The runner's peer server plays the other Hives (countersign). */
-  | 'peer'
-  /** A second source address to send from (127.0.0.2 on loopback). */
-  | 'second-source-address'
-  /** The target is served over https. */
-  | 'https'
-  /** The Hive's idle session expiry is short enough to observe (--session-idle-ms). */
-  | 'session-expiry';
+export type { CheckSpec, Requirement } from './spec.js';
 
 /**
  * A conformance check: data (id, rules, level, code, title) with behaviour (run).
  * Checks know nothing of the test framework; the suites bind them to vitest and
  * the runner reads their results.
  */
-export interface Check {
-  /** Stable id, never positional: PAME-<FAMILY>-<NNN>. */
-  readonly id: string;
-  readonly title: string;
-  /** The profile rule ids the check verifies. */
-  readonly rules: readonly RuleId[];
-  /** MUST: a failure is nonconformant; SHOULD: a warning; F: a failure is bannable. */
-  readonly level: CheckLevel;
-  /** The request code the check exercises, or '*' across codes. */
-  readonly code: RequestCode | '*';
-  readonly needs?: readonly Requirement[];
-  /** Overall budget for the check; defaults to the run's check budget. */
-  readonly timeoutMs?: number;
+export interface Check extends CheckSpec {
   run(t: CheckContext): Promise<void>;
 }
 
@@ -54,4 +30,22 @@ export function defineChecks(checks: readonly Check[]): readonly Check[] {
 /** Whether an id is selected by --only / --skip lists of ids or prefixes. */
 export function selects(patterns: readonly string[], id: string): boolean {
   return patterns.some((pattern) => id === pattern || id.startsWith(pattern));
+}
+
+/** Only the checks --only and --skip select. */
+export function selectedChecks(checks: readonly Check[], selection: { readonly only: readonly string[]; readonly skip: readonly string[] }): Check[] {
+  return checks.filter((check) => (selection.only.length === 0 || selects(selection.only, check.id)) && !selects(selection.skip, check.id));
+}
+
+/** One suite file's checks: suites/<name>.test.ts binds them to vitest. */
+export interface Suite {
+  readonly name: string;
+  readonly title: string;
+  readonly checks: readonly Check[];
+}
+
+/** What a run chooses from: the suites, and which checks verify each rule (for the report's rules section). */
+export interface Catalog {
+  readonly suites: readonly Suite[];
+  readonly coverage: ReadonlyMap<string, readonly string[]>;
 }

@@ -5,11 +5,11 @@ import { CODES, isRequestCode, type OkReplyOf, type PartsOf, type RequestCode } 
 import { describeReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
 import { validateReceivedReply } from '../validator/validate.js';
-import type { Check } from './check.js';
 import type { Account, CheckEnvironment } from './environment.js';
-import { describeExchange } from './evidence.js';
+import { describeExchange } from '../validator/evidence.js';
 import { CheckFailure, CheckSkip, findingLevel, type Finding } from './outcome.js';
-import { scanForPrivacy } from './privacy-scan.js';
+import type { CheckSpec } from './spec.js';
+import { scanForPrivacy } from '../validator/privacy-scan.js';
 
 /** An exchange whose request code the type system knows. */
 export type CodedExchange<C extends string> = Exchange & { readonly code: C };
@@ -40,7 +40,7 @@ export class CheckContext {
   private accountCursor = 0;
 
   constructor(
-    readonly spec: Check,
+    readonly spec: CheckSpec,
     readonly env: CheckEnvironment,
   ) {}
 

@@ -1,5 +1,6 @@
 import { HiveClient } from '../client/client.js';
 import { respOf } from '../client/exchange.js';
+import type { PeerSettings } from '../peer/domains.js';
 import { PeerServer } from '../peer/server.js';
 
 /** A user account the runner may use: registered by a check, or given with --user. */
@@ -38,14 +39,6 @@ export interface CheckSettings {
   readonly fuzzRuns: number;
   /** The runner's peer server, when countersign can be exercised. */
   readonly peer?: PeerSettings;
-}
-
-export interface PeerSettings {
-  /** Where the peer server listens. */
-  readonly host: string;
-  readonly port: number;
-  /** The URL the Hive under test reaches the peer server at (defaults to http://host:port/). */
-  readonly publicUrl?: string;
 }
 
 /** The live side of the settings, made once per worker: the shared client and the learned domain. */

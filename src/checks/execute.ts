@@ -2,7 +2,7 @@ import type { CheckResult, Failure } from '../generated/schemas.js';
 import type { Check } from './check.js';
 import { CheckContext } from './context.js';
 import type { CheckEnvironment, CheckSettings } from './environment.js';
-import { curlFor, describeExchange, toEvidence } from './evidence.js';
+import { curlFor, describeExchange, explainFailure, toEvidence } from '../validator/evidence.js';
 import { CheckFailure, CheckSkip, type Finding } from './outcome.js';
 
 /** Why a check cannot run in this arrangement, or undefined when it can. */
@@ -40,18 +40,6 @@ function toFailure(finding: Finding): Failure {
     message: finding.message,
     ...(finding.exchange ? { evidence: toEvidence(finding.exchange), curl: curlFor(finding.exchange) } : {}),
   };
-}
-
-/** A failure message that stands on its own: rule, what was wrong, what was sent and received, and curl. */
-export function explainFailure(failure: Failure): string {
-  const lines = [`[${failure.rule}] ${failure.message}`];
-  if (failure.evidence) {
-    const { request, reply, failure: transport } = failure.evidence;
-    lines.push(`  sent: ${request.method} ${request.url}${request.body !== undefined ? ' ' + request.body.slice(0, 500) : ''}`);
-    lines.push(`  got:  ${transport ? `${transport.kind}: ${transport.message}` : reply ? `${reply.status} ${reply.body.slice(0, 500)}` : '(nothing)'}`);
-  }
-  if (failure.curl) lines.push(`  curl: ${failure.curl}`);
-  return lines.join('\n');
 }
 
 /**

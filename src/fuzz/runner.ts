@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { CallOptions, RawRequest } from '../client/client.js';
 import type { Exchange } from '../client/exchange.js';
 import type { CheckContext } from '../checks/context.js';
-import { curlFor } from '../checks/evidence.js';
+import { curlFor } from '../validator/evidence.js';
 import { CheckFailure, type Finding } from '../checks/outcome.js';
 
 /** The exchanges of one sample, so a failure shows exactly the requests involved. */

@@ -1,10 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-
-/** An IPv4 address as an IPv6 socket reports it (::ffff:127.0.0.1) is written as IPv4. */
-export function plainIp(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
-}
+import { plainIp } from '../protocol/ip.js';
 
 /**
  * The client's IP for sessions (U2) and the message header (§6): the

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { plainIp } from './client-ip.js';
+import { plainIp } from '../protocol/ip.js';
 import type { Hive } from './context.js';
 import { normalizeDomain, resolveBaseUrl, toDomainMap } from './domain-map.js';
 import { handlerTable } from './handlers.js';

@@ -1,4 +1,3 @@
-import type { PeerSettings } from '../checks/environment.js';
 import { systemAddress } from '../protocol/address.js';
 
 /** The peer Hives the runner plays, each on a path of the one peer listener (§10: domains under pame.test). */
@@ -11,6 +10,14 @@ export type PeerName = (typeof PEER_HIVES)[number]['name'];
 
 /** A domain neither the peer server nor any resolver serves (RFC 6761 reserves .invalid): what is sent there fails at once. */
 export const UNREACHABLE_DOMAIN = 'pame-conformance.invalid';
+
+export interface PeerSettings {
+  /** Where the peer server listens. */
+  readonly host: string;
+  readonly port: number;
+  /** The URL the Hive under test reaches the peer server at (defaults to http://host:port/). */
+  readonly publicUrl?: string;
+}
 
 export const DEFAULT_PEER_HOST = '127.0.0.1';
 export const DEFAULT_PEER_PORT = 47100;

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { PeerSettings } from '../checks/environment.js';
+import type { PeerSettings } from './domains.js';
 import { HiveClient, type ClientOptions } from '../client/client.js';
 import { respOf } from '../client/exchange.js';
 import { MAX_TICKET_CHARS } from '../hive/limits.js';

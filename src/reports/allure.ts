@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { explainFailure } from '../checks/execute.js';
+import { explainFailure } from '../validator/evidence.js';
 import type { CheckLevel, CheckResult, CheckStatus, Evidence, Failure, RunReport } from '../generated/schemas.js';
 import { RULES } from '../protocol/rules.js';
 import { checkFamily } from './families.js';

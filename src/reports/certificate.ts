@@ -6,7 +6,7 @@ import { BAN_EVIDENCE_JSON, banEvidence } from './ban-evidence.js';
 import { EXCHANGES_JSONL, renderExchanges } from './exchanges.js';
 import { removeReportFile, writeReportFile } from './files.js';
 import { REPORT_JSON } from './json.js';
-import { DEFAULT_POLICY, decide } from './policy.js';
+import { DEFAULT_POLICY, decide } from '../runner/policy.js';
 import { presentedCertificate } from './tls.js';
 
 export const CERTIFICATE_JSON = 'certificate.json';

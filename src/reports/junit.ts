@@ -1,4 +1,4 @@
-import { explainFailure } from '../checks/execute.js';
+import { explainFailure } from '../validator/evidence.js';
 import type { CheckResult, RunReport } from '../generated/schemas.js';
 import { checksByFamily } from './families.js';
 

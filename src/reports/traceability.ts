@@ -1,6 +1,5 @@
 import type { Level } from '../generated/schemas.js';
 import { RULE_CATALOG } from '../protocol/rules.js';
-import { coverageMap } from '../runner/run.js';
 
 export interface RuleTrace {
   readonly id: string;
@@ -14,9 +13,8 @@ export interface RuleTrace {
   readonly reason?: string;
 }
 
-/** Every rule of the catalog with the checks that cover it, or why none can. */
-export function traceRules(): RuleTrace[] {
-  const coverage = coverageMap();
+/** Every rule of the profile with the checks that cover it (`coverage`: rule id → check ids), or why none can. */
+export function traceRules(coverage: ReadonlyMap<string, readonly string[]>): RuleTrace[] {
   return RULE_CATALOG.rules.map((rule) => {
     const checks = coverage.get(rule.id) ?? [];
     const state = rule.observable === false ? 'not observable' : checks.length > 0 ? 'covered' : 'uncovered';

@@ -4,16 +4,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { createVitest } from 'vitest/node';
-import type { CheckSettings, PeerSettings } from '../checks/environment.js';
+import { selectedChecks, type Catalog, type Check } from '../checks/check.js';
+import type { CheckSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
 import type { CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
 import { createHive } from '../hive/index.js';
-import { DEFAULT_PEER_PORT, peerMap } from '../peer/domains.js';
+import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
-import { ALL_CHECKS, SUITES, selectedChecks } from '../../suites/catalog.js';
 import { ResultCollector, type Progress } from './collector.js';
 import type { RunOptions } from './options.js';
-import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from '../reports/policy.js';
+import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
 import { countStatuses, ruleResults, verdictOf, EXIT } from './verdict.js';
 import { applyWaivers, loadWaivers } from './waivers.js';
 
@@ -48,13 +48,6 @@ export async function freePort(host: string): Promise<number> {
 
 function isLoopback(url: URL): boolean {
   return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
-}
-
-/** Which rules each declared check covers. */
-export function coverageMap(): Map<string, string[]> {
-  const coverage = new Map<string, string[]>();
-  for (const check of ALL_CHECKS) for (const rule of check.rules) coverage.set(rule, [...(coverage.get(rule) ?? []), check.id]);
-  return coverage;
 }
 
 /** Throws RunAbort when nothing answers at the target at all. */
@@ -180,17 +173,17 @@ function runTimings(readyMs: number, collector: ResultCollector, cpuAtStart: Nod
 }
 
 /** The note a run carries when checks that need the peer server were skipped: the verdict does not cover countersign. */
-function uncertifiedCountersign(results: readonly CheckResult[]): string[] {
-  const needPeer = new Set(ALL_CHECKS.filter((check) => check.needs?.includes('peer')).map((check) => check.id));
+function uncertifiedCountersign(results: readonly CheckResult[], checks: readonly Check[]): string[] {
+  const needPeer = new Set(checks.filter((check) => check.needs?.includes('peer')).map((check) => check.id));
   const skipped = results.filter((result) => result.status === 'skipped' && needPeer.has(result.id));
   return skipped.length === 0 ? [] : [`countersign was not certified: ${skipped.length} check(s) that need the runner's peer server were skipped (${skipped[0]!.message})`];
 }
 
 /**
- * Runs the conformance suites through vitest against one Hive (or the embedded
+ * Runs the catalog's suites through vitest against one Hive (or the embedded
  * reference Hive) and returns the report and exit code. Output is left to reporters.
  */
-export async function runConformance(options: RunOptions, hooks: RunHooks = {}): Promise<RunOutcome> {
+export async function runConformance(options: RunOptions, catalog: Catalog, hooks: RunHooks = {}): Promise<RunOutcome> {
   const started = Date.now();
   const cpuAtStart = process.cpuUsage();
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -210,7 +203,7 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
     const deadlineAt = started + options.maxDurationMs;
     await probeReachable(target, options, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
 
-    const suites = SUITES.filter((suite) => selectedChecks(suite.checks, options).length > 0);
+    const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
     const budget = workerBudget(options.concurrency, options.rate, suites.length);
     const settings: CheckSettings = {
       target,
@@ -249,13 +242,13 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
           failures: [], durationMs: 0,
         },
     );
-    const waived = applyWaivers(results, waivers, new Set(ALL_CHECKS.map((c) => c.id)));
+    const waived = applyWaivers(results, waivers, new Set(catalog.suites.flatMap((suite) => suite.checks.map((c) => c.id))));
     const verdict = verdictOf(waived.results);
     const counts = countStatuses(waived.results);
     const notes = [
       ...(timedOut ? [`the run hit its deadline (--max-duration ${options.maxDurationMs} ms)`] : []),
       ...collector.harnessErrors.map((e) => `harness error: ${e.split('\n')[0]}`),
-      ...uncertifiedCountersign(waived.results),
+      ...uncertifiedCountersign(waived.results, selected),
     ];
     const complete = counts.error === 0 && !timedOut && collector.harnessErrors.length === 0;
     const decision = decide(waived.results, policy, complete);
@@ -274,7 +267,7 @@ export async function runConformance(options: RunOptions, hooks: RunHooks = {}):
       peerMap: map,
       counts,
       checks: waived.results,
-      rules: ruleResults(waived.results, coverageMap()),
+      rules: ruleResults(waived.results, catalog.coverage),
       decision,
       ...(readyMs === undefined ? {} : { timings: runTimings(readyMs, collector, cpuAtStart) }),
     };

@@ -1,4 +1,4 @@
-import { scanForPrivacy } from '../checks/privacy-scan.js';
+import { scanForPrivacy } from './privacy-scan.js';
 import { headerValue, type Exchange, type ReceivedReply, type SentRequest } from '../client/exchange.js';
 import type { CheckLevel } from '../generated/schemas.js';
 import { parseRequestJson } from '../protocol/json-text.js';

@@ -3,7 +3,7 @@
 // bytes it got as evidence; it never follows a redirect and never hangs.
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_HIVES } from '../../fixtures/hostile/hives.js';
-import { EVIDENCE_BODY_CHARS } from '../../src/checks/evidence.js';
+import { EVIDENCE_BODY_CHARS } from '../../src/validator/evidence.js';
 import { pingChecks } from '../../suites/ping.js';
 import { explain } from '../support/run-checks.js';
 import { against, TIMEOUT_MS } from './against.js';

@@ -8,6 +8,7 @@ import { createHive } from '../../src/hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap } from '../../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../src/runner/options.js';
 import { freePort, runConformance } from '../../src/runner/run.js';
+import { CATALOG } from '../../suites/catalog.js';
 import { countersignChecks } from '../../suites/countersign.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 
@@ -15,7 +16,7 @@ const COUNTERSIGN: Partial<RunOptions> = { only: ['PAME-CS-'], reporters: [] };
 
 async function runWith(overrides: Partial<RunOptions>) {
   const printed: string[] = [];
-  const outcome = await runConformance({ ...DEFAULT_RUN_OPTIONS, ...COUNTERSIGN, ...overrides }, { onStart: (info) => printed.push(info.peerMap) });
+  const outcome = await runConformance({ ...DEFAULT_RUN_OPTIONS, ...COUNTERSIGN, ...overrides }, CATALOG, { onStart: (info) => printed.push(info.peerMap) });
   return { report: outcome.report, printedMap: printed[0] };
 }
 

@@ -18,7 +18,7 @@ import { buildHtmlReport, readRunReport } from '../../src/reports/html.js';
 import { REPORTERS, writeReports } from '../../src/reports/index.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../src/runner/options.js';
 import { MAX_WORKERS, freePort, runConformance } from '../../src/runner/run.js';
-import { ALL_CHECKS } from '../../suites/catalog.js';
+import { ALL_CHECKS, CATALOG } from '../../suites/catalog.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -50,7 +50,7 @@ async function open(context: TestContext, path: string): Promise<{ page: Page; e
 async function runAndReport(overrides: Partial<RunOptions>): Promise<{ report: RunReport; dir: string; html: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'pame-e2e-'));
   const options: RunOptions = { ...DEFAULT_RUN_OPTIONS, reportDir: dir, peerPort: 0, fuzzRuns: 10, reporters: REPORTERS.filter((r) => r !== 'console'), ...overrides };
-  const outcome = await runConformance(options);
+  const outcome = await runConformance(options, CATALOG);
   await writeReports(outcome, options);
   const html = await buildHtmlReport(dir);
   return { report: await readRunReport(join(dir, 'report.json')), dir, html };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BanPolicy, CheckResult, Verdict } from '../../src/generated/schemas.js';
-import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from '../../src/reports/policy.js';
+import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from '../../src/runner/policy.js';
 import { verdictOf } from '../../src/runner/verdict.js';
 import { SAMPLE_CHECKS } from './sample-report.js';
 

@@ -3,7 +3,7 @@
 // send (markup, control characters, a lone surrogate, backticks). Nothing in
 // it depends on time, so renderings of it can be snapshotted.
 import type { CheckResult, Evidence, RunReport } from '../../src/generated/schemas.js';
-import { DEFAULT_POLICY, decide } from '../../src/reports/policy.js';
+import { DEFAULT_POLICY, decide } from '../../src/runner/policy.js';
 import { countStatuses, ruleResults, verdictOf } from '../../src/runner/verdict.js';
 
 const TARGET = 'http://127.0.0.1:8080/';

@@ -1,7 +1,7 @@
 // The privacy scanner on hand-made replies: what it must find (F1, F2, F3) and
 // what it must leave alone, since it runs on every reply of every check.
 import { describe, expect, it } from 'vitest';
-import { holdsIp, scanForPrivacy, wordsOf } from '../../src/checks/privacy-scan.js';
+import { holdsIp, scanForPrivacy, wordsOf } from '../../src/validator/privacy-scan.js';
 import type { Exchange } from '../../src/client/exchange.js';
 
 function exchange(code: string, json: unknown, headers: Record<string, string> = {}): Exchange {

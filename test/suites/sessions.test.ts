@@ -3,7 +3,7 @@
 // prefixes over too little randomness) do not.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keyVariation, MIN_KEY_BITS } from '../../suites/sessions.js';
+import { keyVariation, MIN_KEY_BITS } from '../../src/checks/session-keys.js';
 
 const SAMPLE = 24;
 const sample = (make: (i: number) => string): string[] => Array.from({ length: SAMPLE }, (_, i) => make(i));

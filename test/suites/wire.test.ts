@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHive, type ReferenceHive } from '../../src/hive/index.js';
-import { probeTls, wireChecks } from '../../suites/wire.js';
+import { probeTls } from '../../src/client/tls.js';
+import { wireChecks } from '../../suites/wire.js';
 import { runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
 /** A test CA, and a certificate it signed for IP 127.0.0.1. */

@@ -12,7 +12,7 @@ import { createHive, type ReferenceHive } from '../../src/hive/index.js';
 import { createValidatingProxy, type ValidatingProxy } from '../../src/proxy/index.js';
 import type { ExchangeFinding } from '../../src/validator/exchange.js';
 import { readExchangeLog } from '../../src/validator/jsonl.js';
-import { validateRecorded } from '../../src/validator/traffic-report.js';
+import { validateRecorded } from '../../src/runner/traffic-report.js';
 
 const DOMAIN = 'hive.pame.test';
 const open: { close(): Promise<void> }[] = [];

@@ -1,6 +1,6 @@
 // The readers of recordings: HAR as browsers and proxies write it, and the JSONL exchange log.
 import { describe, expect, it } from 'vitest';
-import { toEvidence } from '../../src/checks/evidence.js';
+import { toEvidence } from '../../src/validator/evidence.js';
 import { readHar } from '../../src/validator/har.js';
 import { formatExchangeLogLine, readExchangeLog } from '../../src/validator/jsonl.js';
 import { recordedExchange } from '../../src/validator/recorded.js';

@@ -9,7 +9,7 @@ import { validateFiles, readRecordingFile } from '../../src/cli/commands/validat
 import type { RunReport } from '../../src/generated/schemas.js';
 import { packageRoot } from '../../src/paths.js';
 import { schemaValidator } from '../../src/validator/schemas.js';
-import { validateRecorded } from '../../src/validator/traffic-report.js';
+import { validateRecorded } from '../../src/runner/traffic-report.js';
 
 const TRAFFIC = join(packageRoot, 'fixtures', 'traffic');
 const fixture = (name: string) => join(TRAFFIC, name);

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { ALL_CHECKS, selectedChecks } from '../../../suites/catalog.js';
+import { selectedChecks } from '../../checks/check.js';
+import { ALL_CHECKS } from '../../../suites/catalog.js';
 
 interface ListArgs {
   only: string[];

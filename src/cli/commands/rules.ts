@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { renderTraceability, traceRules } from '../../reports/traceability.js';
+import { CATALOG } from '../../../suites/catalog.js';
 
 interface RulesArgs {
   uncovered: boolean;
@@ -16,7 +17,7 @@ export const rulesCommand: CommandModule<object, RulesArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' })
       .option('fail-uncovered', { type: 'boolean', default: false, describe: 'exit 1 when an observable rule has no check' }) as never,
   handler: (args) => {
-    const traces = traceRules().filter((trace) => !args.uncovered || trace.state === 'uncovered');
+    const traces = traceRules(CATALOG.coverage).filter((trace) => !args.uncovered || trace.state === 'uncovered');
     process.stdout.write(args.json ? JSON.stringify(traces, null, 2) + '\n' : renderTraceability(traces));
     if (args['fail-uncovered'] && traces.some((trace) => trace.state === 'uncovered')) process.exitCode = 1;
   },

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { ALL_CHECKS, selectedChecks } from '../../../suites/catalog.js';
+import { ALL_CHECKS, CATALOG } from '../../../suites/catalog.js';
+import { selectedChecks } from '../../checks/check.js';
 import { writeReports, REPORTERS } from '../../reports/index.js';
 import { loadSigner } from '../../reports/certificate.js';
 import { progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
@@ -111,7 +112,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     try {
       // A bad --signing-key ends the run before it starts, not after.
       const signer = options.reporters.includes('certificate') ? await loadSigner(options.signingKey).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : undefined;
-      const outcome = await runConformance(options, {
+      const outcome = await runConformance(options, CATALOG, {
         onStart: (info) => {
           print(`pame-conformance: ${info.total} checks against ${info.target}${info.embedded ? ' (embedded reference Hive)' : ''}, seed ${info.seed}`);
           if (!info.embedded) print(`peer map for the Hive under test: ${info.peerMap}`);

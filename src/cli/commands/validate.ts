@@ -8,7 +8,7 @@ import type { ExchangeFinding } from '../../validator/exchange.js';
 import { readHar } from '../../validator/har.js';
 import { readExchangeLog } from '../../validator/jsonl.js';
 import type { Recording } from '../../validator/recorded.js';
-import { breaksMustOrF, trafficReport, validateRecorded } from '../../validator/traffic-report.js';
+import { breaksMustOrF, trafficReport, validateRecorded } from '../../runner/traffic-report.js';
 
 /** The file reports `pame validate` can write besides the console (a certificate vouches for runs only). */
 export const VALIDATE_REPORTERS = ['console', 'json', 'junit', 'summary'] as const;

@@ -1,16 +1,17 @@
 // A countersign scenario as a check drives it: the peer Hives' tickets and
 // users on one side, the Hive under test (through the check's recording
 // client) on the other. Steps end the check naming the rule that was broken.
-import type { CheckContext, CodedExchange, TestUser } from '../checks/context.js';
+import type { CheckContext, CodedExchange } from './context.js';
+import type { SessionUser } from './conversation-steps.js';
 import { respOf, type Exchange } from '../client/exchange.js';
 import type { Message } from '../generated/schemas.js';
 import { RELAY_ANSWER_MS } from '../protocol/codes.js';
 import { describeReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
-import { deny, type FetchAnswer } from './answers.js';
-import { peerDomain, peerSystemAddress, type PeerName } from './domains.js';
-import { describePeerRequest, ticketOf, type PeerRequest, type RelayRecord } from './record.js';
-import type { PeerServer } from './server.js';
+import { deny, type FetchAnswer } from '../peer/answers.js';
+import { peerDomain, peerSystemAddress, type PeerName } from '../peer/domains.js';
+import { describePeerRequest, ticketOf, type PeerRequest, type RelayRecord } from '../peer/record.js';
+import type { PeerServer } from '../peer/server.js';
 
 /** M3: a remote recipient's Hive gets its relay within 30 s. */
 const OUTBOUND_DEADLINE_MS = 30_000;
@@ -18,9 +19,6 @@ const OUTBOUND_DEADLINE_MS = 30_000;
 const STRAGGLER_MS = 2_000;
 /** The runner waits a little past C6 so that a late answer is told apart from none. */
 const RELAY_WAIT_MS = RELAY_ANSWER_MS + 2_000;
-
-/** A user with an open session. */
-export type SessionUser = TestUser & { readonly session: string };
 
 /** Whether the Hive under test reaches the peer server at all (it needs the domain map for that). */
 interface Contact {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BanPolicy, CheckLevel, CheckResult, Decision, PolicyAction } from '../generated/schemas.js';
 import { RULES, compareRuleIds, familyOf } from '../protocol/rules.js';
-import { EXIT } from '../runner/verdict.js';
+import { EXIT } from './verdict.js';
 import { schemaValidator } from '../validator/schemas.js';
 
 export type { BanPolicy, Decision, PolicyAction };

@@ -1,11 +1,11 @@
-import { explainFailure } from '../checks/execute.js';
-import { curlFor, toEvidence } from '../checks/evidence.js';
+import { explainFailure } from '../validator/evidence.js';
+import { curlFor, toEvidence } from '../validator/evidence.js';
 import type { Exchange } from '../client/exchange.js';
 import type { CheckResult, Failure, RunReport } from '../generated/schemas.js';
 import { packageVersion } from '../paths.js';
-import { countStatuses, ruleResults, verdictOf } from '../runner/verdict.js';
-import { validateExchange, VALIDATIONS, type ExchangeAspect, type ExchangeFinding } from './exchange.js';
-import type { SourcedExchange } from './recorded.js';
+import { countStatuses, ruleResults, verdictOf } from './verdict.js';
+import { validateExchange, VALIDATIONS, type ExchangeAspect, type ExchangeFinding } from '../validator/exchange.js';
+import type { SourcedExchange } from '../validator/recorded.js';
 
 /** A recorded exchange with what the validator found in it. */
 export interface ValidatedExchange extends SourcedExchange {

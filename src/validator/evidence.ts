@@ -1,6 +1,6 @@
 import { curlLine } from '../client/curl.js';
 import type { Exchange } from '../client/exchange.js';
-import type { Evidence } from '../generated/schemas.js';
+import type { Evidence, Failure } from '../generated/schemas.js';
 
 /** How much of a reply body the report keeps. */
 export const EVIDENCE_BODY_CHARS = 4096;
@@ -33,4 +33,16 @@ export function describeExchange(exchange: Exchange): string {
       ? `${reply.status} ${reply.bytes.subarray(0, 300).toString('utf8')}${reply.bytes.length > 300 ? '…' : ''}`
       : '(nothing)';
   return `sent: ${sent}\n  got:  ${got}`;
+}
+
+/** A failure message that stands on its own: rule, what was wrong, what was sent and received, and curl. */
+export function explainFailure(failure: Failure): string {
+  const lines = [`[${failure.rule}] ${failure.message}`];
+  if (failure.evidence) {
+    const { request, reply, failure: transport } = failure.evidence;
+    lines.push(`  sent: ${request.method} ${request.url}${request.body !== undefined ? ' ' + request.body.slice(0, 500) : ''}`);
+    lines.push(`  got:  ${transport ? `${transport.kind}: ${transport.message}` : reply ? `${reply.status} ${reply.body.slice(0, 500)}` : '(nothing)'}`);
+  }
+  if (failure.curl) lines.push(`  curl: ${failure.curl}`);
+  return lines.join('\n');
 }

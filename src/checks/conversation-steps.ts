@@ -1,8 +1,9 @@
 // Steps that several families take with messages: send one, send many, read a
 // conversation back. They end the check naming the rule the caller verifies.
-import type { CheckContext, TestUser } from '../src/checks/context.js';
-import type { Message, MsgSendOk } from '../src/generated/schemas.js';
-import type { RuleId } from '../src/protocol/rules.js';
+import type { CheckContext, TestUser } from './context.js';
+import type { Message, MsgSendOk } from '../generated/schemas.js';
+import { RESP } from '../protocol/reply-codes.js';
+import type { RuleId } from '../protocol/rules.js';
 
 export type Method = 'GET' | 'POST';
 /** T3: every request code works by both. */
@@ -58,4 +59,30 @@ export async function readPage(t: CheckContext, reader: SessionUser, conv: strin
 export async function readMessage(t: CheckContext, reader: SessionUser, sent: MsgSendOk, rule: RuleId): Promise<Message> {
   const found = (await readPage(t, reader, sent.conv, { limit: 100 }, { rule })).find((message) => message.msg === sent.msg);
   return found ?? t.fail(rule, `message ${sent.msg} is not in conversation ${sent.conv} as its recipient reads it`, t.exchanges.at(-1));
+}
+
+export interface TakeOptions {
+  /** Only the new messages of this conversation (Q6's `conv` part). */
+  readonly conv?: string;
+  /** The rule the check names when the reply is not 1 or 0. */
+  readonly rule?: RuleId;
+  readonly doing?: string;
+}
+
+/** What Epost_conv_new hands `reader` now: the messages, or [] when the Hive answers 0. */
+export async function takeNew(t: CheckContext, reader: SessionUser, { conv, rule = 'Q6', doing }: TakeOptions = {}): Promise<Message[]> {
+  const exchange = await t.call('Epost_conv_new', { iam: reader.address, ...(conv === undefined ? {} : { conv }) }, { session: reader.session });
+  const reply = t.expectResp(exchange, [RESP.OK, RESP.NO], rule, doing ?? `${reader.address} taking new messages${conv === undefined ? '' : ` of ${conv}`}`);
+  return reply.resp === RESP.OK ? (reply.msgs as Message[]) : [];
+}
+
+/** Ends the check naming `rule` unless Epost_conv_new has nothing new for `reader`: what a refused message must leave behind. */
+export async function expectNothingNew(t: CheckContext, reader: SessionUser, rule: RuleId, why: string): Promise<void> {
+  const fresh = await takeNew(t, reader, { rule });
+  t.check(fresh.length === 0, rule, `${why}, yet ${reader.address} received ${fresh.length} message(s): ${JSON.stringify(fresh.map((m) => m.body))}`, t.exchanges.at(-1));
+}
+
+/** Sends the parts as they are and expects a refusal: -1.1 and the like for malformed parts, -3.3 and -3.4 for recipients. */
+export async function expectSendRefused(t: CheckContext, sender: SessionUser, parts: Readonly<Record<string, unknown>>, resp: number, rule: RuleId, what: string): Promise<void> {
+  t.expectResp(await t.call('Epost_msg_send', { iam: sender.address, ...parts }, { session: sender.session }), resp, rule, what);
 }

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Exchange } from '../client/exchange.js';
 import type { RuleId } from '../protocol/rules.js';
-import { validateReceivedReply, valueAt } from '../validator/validate.js';
+import { validateReceivedReply, valueAt } from './validate.js';
 
 export interface PrivacyFinding {
   readonly rule: RuleId;
