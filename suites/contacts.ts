@@ -7,6 +7,7 @@ import type { CheckContext } from '../src/checks/context.js';
 import type { ContactListOk } from '../src/generated/schemas.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
+import { judged, type Judged } from '../src/checks/judged.js';
 import { expectNothingNew, expectSendRefused, sendMessage, takeNew, type SessionUser } from '../src/checks/conversation-steps.js';
 
 type DirectoryCode = 'Epost_contact_add' | 'Epost_contact_block' | 'Epost_contact_remove';
@@ -19,9 +20,9 @@ async function edit(t: CheckContext, owner: SessionUser, code: DirectoryCode, co
 }
 
 /** The owner's directory as Epost_contact_list gives it, with any other parts sent along. */
-async function directory(t: CheckContext, owner: SessionUser, extra: Readonly<Record<string, unknown>> = {}, rule: RuleId = 'Q9'): Promise<Entry[]> {
+async function directory(t: CheckContext, owner: SessionUser, extra: Readonly<Record<string, unknown>> = {}, rule: RuleId = 'Q9'): Promise<Judged<Entry[]>> {
   const exchange = await t.call('Epost_contact_list', { ...extra, iam: owner.address }, { session: owner.session });
-  return (t.expectResp(exchange, RESP.OK, rule, `listing ${owner.address}'s contacts`) as unknown as ContactListOk).contacts;
+  return judged((t.expectResp(exchange, RESP.OK, rule, `listing ${owner.address}'s contacts`) as unknown as ContactListOk).contacts, exchange);
 }
 
 /** Entries in a stable order, for comparing directories whatever order the Hive lists them in. */
@@ -32,7 +33,7 @@ function sortedEntries(entries: readonly Entry[]): Entry[] {
 /** Ends the check naming `rule` unless the owner's directory holds exactly these entries. */
 async function expectDirectory(t: CheckContext, owner: SessionUser, expected: readonly Entry[], rule: RuleId, why: string): Promise<void> {
   const listed = await directory(t, owner);
-  t.check(isDeepStrictEqual(sortedEntries(listed), sortedEntries(expected)), rule, `${why}: expected ${JSON.stringify(sortedEntries(expected))}, listed ${JSON.stringify(listed)}`, t.exchanges.at(-1));
+  t.check(isDeepStrictEqual(sortedEntries(listed), sortedEntries(expected)), rule, `${why}: expected ${JSON.stringify(sortedEntries(expected))}, listed ${JSON.stringify(listed)}`, listed.exchange);
 }
 
 export const contactsChecks = defineChecks([
@@ -105,7 +106,7 @@ export const contactsChecks = defineChecks([
       await expectNothingNew(t, owner!, 'Q8', 'the only message came from a blocked user');
       const allowed = await sendMessage(t, other!, { to: [owner!.address], body: 'from a contact' }, { rule: 'Q8', doing: 'a block stops the blocked user only' });
       const fresh = await takeNew(t, owner!, { rule: 'Q8' });
-      t.check(fresh.some((m) => m.msg === allowed.msg), 'Q8', `the message of a user who is not blocked did not arrive: ${JSON.stringify(fresh.map((m) => m.msg))}`, t.exchanges.at(-1));
+      t.check(fresh.some((m) => m.msg === allowed.msg), 'Q8', `the message of a user who is not blocked did not arrive: ${JSON.stringify(fresh.map((m) => m.msg))}`, fresh.exchange);
     },
   },
   {
@@ -122,7 +123,7 @@ export const contactsChecks = defineChecks([
       await expectDirectory(t, owner!, [], 'Q8', 'the blocked user was removed');
       const sent = await sendMessage(t, blocked!, { to: [owner!.address], body: 'after the block was lifted' }, { rule: 'Q8', doing: 'removing a blocked user unblocks them' });
       const fresh = await takeNew(t, owner!, { rule: 'Q8' });
-      t.check(isDeepStrictEqual(fresh.map((m) => m.msg), [sent.msg]), 'Q8', `after the block was lifted, the owner got ${JSON.stringify(fresh.map((m) => m.body))}, expected only the message sent after it`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(fresh.map((m) => m.msg), [sent.msg]), 'Q8', `after the block was lifted, the owner got ${JSON.stringify(fresh.map((m) => m.body))}, expected only the message sent after it`, fresh.exchange);
     },
   },
   {
@@ -143,7 +144,7 @@ export const contactsChecks = defineChecks([
         if (expected.length > 0) await edit(t, owner!, 'Epost_contact_add', myFriend!.address, RESP.OK);
         for (const extra of extras) {
           const listed = await directory(t, owner!, extra);
-          const evidence = t.exchanges.at(-1);
+          const evidence = listed.exchange;
           t.check(!listed.some((entry) => theirs.has(entry.contact)), 'F1', `with ${JSON.stringify(extra)}, ${owner!.address} was given ${naming}'s contacts: ${JSON.stringify(listed)}`, evidence);
           t.check(isDeepStrictEqual(listed, expected), 'Q9', `with ${JSON.stringify(extra)}, the list is ${JSON.stringify(listed)}, not ${owner!.address}'s own ${JSON.stringify(expected)}`, evidence);
         }

@@ -149,9 +149,9 @@ export const countersignChecks: readonly Check[] = defineChecks([
       const relay = await s.relay('alpha', ticket);
       await s.expectStepTwo(ticket, 'alpha', relay);
       t.expectResp(relay, 1, 'Q10', 'alpha relayed a ticket it confirms, for a local user');
-      const [got] = await s.deliveredTo(ana!, 1, 'Q10', 'after a confirmed relay');
-      const wrong = differences(got!, message);
-      t.check(wrong.length === 0, 'G1', `the delivered message is not the fetched one: ${wrong.join('; ')}`, t.exchanges.at(-1));
+      const delivered = await s.deliveredTo(ana!, 1, 'Q10', 'after a confirmed relay');
+      const wrong = differences(delivered[0]!, message);
+      t.check(wrong.length === 0, 'G1', `the delivered message is not the fetched one: ${wrong.join('; ')}`, delivered.exchange);
     }),
   },
   {
@@ -170,9 +170,9 @@ export const countersignChecks: readonly Check[] = defineChecks([
       }
       const msgs = await s.deliveredTo(ana!, 2, 'Q10', 'after two confirmed relays');
       const convs = new Set(msgs.map((m) => m.conv));
-      t.check(convs.size === 1, 'M4', `two messages from ${sender} to ${ana!.address} landed in ${convs.size} conversations: ${[...convs].join(', ')}`, t.exchanges.at(-1));
+      t.check(convs.size === 1, 'M4', `two messages from ${sender} to ${ana!.address} landed in ${convs.size} conversations: ${[...convs].join(', ')}`, msgs.exchange);
       const reply = await sendMessage(t, ana!, { to: [sender], body: 'a reply across Hives' });
-      t.check(convs.has(reply.conv), 'M4', `${ana!.address}'s reply to ${sender} went to conversation ${reply.conv}, not ${[...convs][0]}`, t.exchanges.at(-1));
+      t.check(convs.has(reply.conv), 'M4', `${ana!.address}'s reply to ${sender} went to conversation ${reply.conv}, not ${[...convs][0]}`, reply.exchange);
     }),
   },
   {
@@ -191,9 +191,9 @@ export const countersignChecks: readonly Check[] = defineChecks([
       const relay = await s.relay('alpha', ticket, { ...forged, msg: { ...forged, msg: 'forged' }, callback, url: callback, baseUrl: callback });
       await s.expectStepTwo(ticket, 'alpha', relay);
       t.expectResp(relay, 1, 'C1', 'a relay alpha confirms, carrying forged message parts (ignored, E3)');
-      const [got] = await s.deliveredTo(ana!, 1, 'C1', 'the fetched message should reach its recipient');
-      const wrong = differences(got!, message);
-      t.check(wrong.length === 0, 'C1', `the delivered message took data from step 1: ${wrong.join('; ')}`, t.exchanges.at(-1));
+      const delivered = await s.deliveredTo(ana!, 1, 'C1', 'the fetched message should reach its recipient');
+      const wrong = differences(delivered[0]!, message);
+      t.check(wrong.length === 0, 'C1', `the delivered message took data from step 1: ${wrong.join('; ')}`, delivered.exchange);
       await s.expectNothingDelivered(bob!, 'C1', `${bob!.address} was named only in the relay request's own 'to'`);
     }),
   },

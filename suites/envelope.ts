@@ -8,6 +8,7 @@ import type { Exchange } from '../src/client/exchange.js';
 import type { ContactListOk, Message } from '../src/generated/schemas.js';
 import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
 import type { RuleId } from '../src/protocol/rules.js';
+import { judged, type Judged } from '../src/checks/judged.js';
 import { readPage, sendAtOnce, sendMessage, type Page, type SessionUser } from '../src/checks/conversation-steps.js';
 
 // ---- shared steps ---------------------------------------------------------------
@@ -27,9 +28,9 @@ function postObject(t: CheckContext, parts: Record<string, unknown>): Promise<Ex
   return t.send({ method: 'POST', body: JSON.stringify(parts), headers: { 'content-type': 'application/json' } });
 }
 
-async function contactsOf(t: CheckContext, user: SessionUser, extra: Record<string, unknown> = {}, rule: RuleId = 'Q9'): Promise<ContactListOk['contacts']> {
+async function contactsOf(t: CheckContext, user: SessionUser, extra: Record<string, unknown> = {}, rule: RuleId = 'Q9'): Promise<Judged<ContactListOk['contacts']>> {
   const exchange = await t.call('Epost_contact_list', { iam: user.address, ...extra }, { session: user.session });
-  return (t.expectResp(exchange, 1, rule, `listing the contacts of ${user.address}`) as unknown as ContactListOk).contacts;
+  return judged((t.expectResp(exchange, 1, rule, `listing the contacts of ${user.address}`) as unknown as ContactListOk).contacts, exchange);
 }
 
 function ids(messages: readonly Message[]): string[] {
@@ -157,15 +158,16 @@ export const envelopeChecks = defineChecks([
       const posing = { from: other.address, sender: other.address, as: other.address, ...widening(other) };
       const exchange = await t.call('Epost_msg_send', { iam: sender.address, to: [recipient.address], body: 'who sent this?', ...posing }, { session: sender.session });
       const { conv } = t.expectResp(exchange, 1, 'E3', 'sending with parts that name another user');
-      const [message] = await readPage(t, recipient, String(conv), {}, { rule: 'E3' });
-      t.check(message?.from === sender.address, 'E3', `the message is from ${message?.from}, not the session user ${sender.address}`, t.exchanges.at(-1));
+      const read = await readPage(t, recipient, String(conv), {}, { rule: 'E3' });
+      const [message] = read;
+      t.check(message?.from === sender.address, 'E3', `the message is from ${message?.from}, not the session user ${sender.address}`, read.exchange);
 
       const added = await t.call('Epost_contact_add', { iam: sender.address, contact: recipient.address, ...posing }, { session: sender.session });
       t.expectResp(added, 1, 'E3', 'adding a contact with parts that name another user');
       const othersContacts = await contactsOf(t, other);
-      t.check(othersContacts.length === 0, 'E3', `a contact added by ${sender.address} landed in the directory of ${other.address}: ${JSON.stringify(othersContacts)}`, t.exchanges.at(-1));
+      t.check(othersContacts.length === 0, 'E3', `a contact added by ${sender.address} landed in the directory of ${other.address}: ${JSON.stringify(othersContacts)}`, othersContacts.exchange);
       const ownContacts = await contactsOf(t, sender);
-      t.check(ownContacts.some((entry) => entry.contact === recipient.address), 'E3', `the contact ${recipient.address} is not in the directory of the session user who added it`, t.exchanges.at(-1));
+      t.check(ownContacts.some((entry) => entry.contact === recipient.address), 'E3', `the contact ${recipient.address} is not in the directory of the session user who added it`, ownContacts.exchange);
     },
   },
   {
@@ -181,7 +183,7 @@ export const envelopeChecks = defineChecks([
 
       const plain = await contactsOf(t, asker);
       const widened = await contactsOf(t, asker, widening(other), 'E3');
-      t.check(sameList(widened, plain), 'E3', `Epost_contact_list with parts naming ${other.address} returned ${JSON.stringify(widened)}, not the asker's own ${JSON.stringify(plain)}`, t.exchanges.at(-1));
+      t.check(sameList(widened, plain), 'E3', `Epost_contact_list with parts naming ${other.address} returned ${JSON.stringify(widened)}, not the asker's own ${JSON.stringify(plain)}`, widened.exchange);
 
       const old = await t.call('Epost_conv_old', { iam: asker.address, conv, ...widening(other) }, { session: asker.session });
       t.expectResp(old, -3.2, 'E3', "Epost_conv_old of another user's conversation with parts naming that user");
@@ -200,10 +202,10 @@ export const envelopeChecks = defineChecks([
     async run(t) {
       const { reader, conv } = await conversationOf(t, OVER_A_PAGE);
       const byDefault = await readPage(t, reader, conv, {}, { rule: 'E4' });
-      t.check(byDefault.length >= 1 && byDefault.length <= 100, 'E4', `without start and limit, ${byDefault.length} of ${OVER_A_PAGE} messages came back; the default page holds 1 to 100`, t.exchanges.at(-1));
+      t.check(byDefault.length >= 1 && byDefault.length <= 100, 'E4', `without start and limit, ${byDefault.length} of ${OVER_A_PAGE} messages came back; the default page holds 1 to 100`, byDefault.exchange);
       for (const page of [{ limit: 0 }, { start: 0, limit: 0 }]) {
         const explicit = await readPage(t, reader, conv, page, { rule: 'E4' });
-        t.check(sameList(ids(explicit), ids(byDefault)), 'E4', `${JSON.stringify(page)} returned ${explicit.length} messages, not the default page of ${byDefault.length}`, t.exchanges.at(-1));
+        t.check(sameList(ids(explicit), ids(byDefault)), 'E4', `${JSON.stringify(page)} returned ${explicit.length} messages, not the default page of ${byDefault.length}`, explicit.exchange);
       }
     },
   },
@@ -215,16 +217,18 @@ export const envelopeChecks = defineChecks([
     code: 'Epost_conv_old',
     async run(t) {
       const { reader, conv } = await conversationOf(t, 5);
-      const all = ids(await readPage(t, reader, conv, { limit: 5 }, { rule: 'E4' }));
-      t.check(all.length === 5, 'E4', `limit 5 returned ${all.length} of 5 messages`, t.exchanges.at(-1));
+      const first = await readPage(t, reader, conv, { limit: 5 }, { rule: 'E4' });
+      const all = ids(first);
+      t.check(all.length === 5, 'E4', `limit 5 returned ${all.length} of 5 messages`, first.exchange);
       const windows: [Page, string[]][] = [
         [{ start: 1, limit: 2 }, all.slice(1, 3)],
         [{ start: 4, limit: 10 }, all.slice(4)],
         [{ start: 2 }, all.slice(2)],
       ];
       for (const [page, expected] of windows) {
-        const got = ids(await readPage(t, reader, conv, page, { rule: 'E4' }));
-        t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} returned messages ${got.join(', ')}, not ${expected.join(', ')}`, t.exchanges.at(-1));
+        const read = await readPage(t, reader, conv, page, { rule: 'E4' });
+        const got = ids(read);
+        t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} returned messages ${got.join(', ')}, not ${expected.join(', ')}`, read.exchange);
       }
       for (const page of [{ start: 5 }, { start: 1000, limit: 1 }]) {
         const exchange = await t.call('Epost_conv_old', { iam: reader.address, conv, ...page }, { session: reader.session });
@@ -259,9 +263,9 @@ export const envelopeChecks = defineChecks([
     async run(t) {
       const { reader, conv } = await conversationOf(t, 3);
       const large = await readPage(t, reader, conv, { limit: 1_000_000 }, { rule: 'E4', doing: 'reading with limit 1000000' });
-      t.check(large.length === 3, 'E4', `limit 1000000 returned ${large.length} of 3 messages`, t.exchanges.at(-1));
+      t.check(large.length === 3, 'E4', `limit 1000000 returned ${large.length} of 3 messages`, large.exchange);
       const largest = await readPage(t, reader, conv, { limit: Number.MAX_SAFE_INTEGER }, { rule: 'E4', doing: `reading with limit ${Number.MAX_SAFE_INTEGER}` });
-      t.check(sameList(ids(largest), ids(large)), 'E4', `limit ${Number.MAX_SAFE_INTEGER} returned ${largest.length} messages, limit 1000000 ${large.length}: both are the largest page`, t.exchanges.at(-1));
+      t.check(sameList(ids(largest), ids(large)), 'E4', `limit ${Number.MAX_SAFE_INTEGER} returned ${largest.length} messages, limit 1000000 ${large.length}: both are the largest page`, largest.exchange);
     },
   },
   {
@@ -286,8 +290,9 @@ export const envelopeChecks = defineChecks([
         [{ start: 2, limit: 2 }, newestFirst.slice(2, 4)],
       ];
       for (const [page, expected] of pages) {
-        const got = (await readPage(t, a, conv, page, { rule: 'E4' })).map((message) => message.body);
-        t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} listed ${got.join(', ')}; newest first is ${expected.join(', ')}`, t.exchanges.at(-1));
+        const read = await readPage(t, a, conv, page, { rule: 'E4' });
+        const got = read.map((message) => message.body);
+        t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} listed ${got.join(', ')}; newest first is ${expected.join(', ')}`, read.exchange);
       }
     },
   },
@@ -330,14 +335,15 @@ export const envelopeChecks = defineChecks([
       const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
       const shouted = `${recipient.name.toUpperCase()}::${domain.toUpperCase()}`;
       const { conv } = await sendMessage(t, sender, { to: [shouted], body: 'hello in capitals' }, { rule: 'A1', doing: `sending to ${shouted}` });
-      const [message] = await readPage(t, sender, conv, {}, { rule: 'A1' });
-      t.check(message?.from === sender.address && sameList(message.to, [recipient.address]), 'A1', `the message reads from ${message?.from} to ${JSON.stringify(message?.to)}, not from ${sender.address} to ["${recipient.address}"]`, t.exchanges.at(-1));
+      const read = await readPage(t, sender, conv, {}, { rule: 'A1' });
+      const [message] = read;
+      t.check(message?.from === sender.address && sameList(message.to, [recipient.address]), 'A1', `the message reads from ${message?.from} to ${JSON.stringify(message?.to)}, not from ${sender.address} to ["${recipient.address}"]`, read.exchange);
 
       const bare = mixedCase(recipient.name);
       t.expectResp(await t.call('Epost_contact_add', { iam: sender.address, contact: bare }, { session: sender.session }), 1, 'A1', `adding the contact ${bare}`);
       const contacts = await contactsOf(t, sender, {}, 'A1');
       const written = contacts.map((entry) => entry.contact);
-      t.check(sameList(written, [recipient.address]) && written.every(isFullAddress), 'A1', `the contact added as ${bare} is listed as ${JSON.stringify(written)}, not ["${recipient.address}"]`, t.exchanges.at(-1));
+      t.check(sameList(written, [recipient.address]) && written.every(isFullAddress), 'A1', `the contact added as ${bare} is listed as ${JSON.stringify(written)}, not ["${recipient.address}"]`, contacts.exchange);
     },
   },
   {
@@ -358,12 +364,13 @@ export const envelopeChecks = defineChecks([
 
       const recipient = (await t.loggedIn(1))[0]!;
       const sent = await sendMessage(t, user, { to: [recipient.name], body: 'to a bare name' }, { rule: 'A2', doing: `sending to the bare name ${recipient.name}` });
-      const [message] = await readPage(t, recipient, sent.conv, {}, { rule: 'A2' });
-      t.check(message !== undefined && sameList(message.to, [recipient.address]), 'A2', `a message sent to ${recipient.name} reached ${recipient.address} as to ${JSON.stringify(message?.to)}`, t.exchanges.at(-1));
+      const read = await readPage(t, recipient, sent.conv, {}, { rule: 'A2' });
+      const [message] = read;
+      t.check(message !== undefined && sameList(message.to, [recipient.address]), 'A2', `a message sent to ${recipient.name} reached ${recipient.address} as to ${JSON.stringify(message?.to)}`, read.exchange);
 
       t.expectResp(await t.call('Epost_contact_add', { iam: user.address, contact: recipient.name }, { session: user.session }), 1, 'A2', `adding the bare contact ${recipient.name}`);
       const contacts = await contactsOf(t, user, {}, 'A2');
-      t.check(contacts.some((entry) => entry.contact === recipient.address), 'A2', `the bare contact ${recipient.name} is not listed as ${recipient.address}: ${JSON.stringify(contacts)}`, t.exchanges.at(-1));
+      t.check(contacts.some((entry) => entry.contact === recipient.address), 'A2', `the bare contact ${recipient.name} is not listed as ${recipient.address}: ${JSON.stringify(contacts)}`, contacts.exchange);
     },
   },
   {
@@ -401,11 +408,12 @@ export const envelopeChecks = defineChecks([
       const system = `${SYSTEM_USER}::${domainOf(t)}`;
       const user = (await t.loggedIn(1))[0]!;
       const { conv } = await sendMessage(t, user, { to: [system], body: 'a word for the operator' }, { rule: 'A3', doing: `sending to ${system}` });
-      const [message] = await readPage(t, user, conv, {}, { rule: 'A3' });
-      t.check(message !== undefined && sameList(message.to, [system]), 'A3', `a message sent to ${system} is addressed to ${JSON.stringify(message?.to)}`, t.exchanges.at(-1));
+      const read = await readPage(t, user, conv, {}, { rule: 'A3' });
+      const [message] = read;
+      t.check(message !== undefined && sameList(message.to, [system]), 'A3', `a message sent to ${system} is addressed to ${JSON.stringify(message?.to)}`, read.exchange);
       t.expectResp(await t.call('Epost_contact_add', { iam: user.address, contact: system }, { session: user.session }), 1, 'A3', `adding ${system} as a contact`);
       const contacts = await contactsOf(t, user, {}, 'A3');
-      t.check(contacts.some((entry) => entry.contact === system && !entry.blocked), 'A3', `${system} is not in the directory as an unblocked contact: ${JSON.stringify(contacts)}`, t.exchanges.at(-1));
+      t.check(contacts.some((entry) => entry.contact === system && !entry.blocked), 'A3', `${system} is not in the directory as an unblocked contact: ${JSON.stringify(contacts)}`, contacts.exchange);
     },
   },
 ]);

@@ -8,13 +8,14 @@ import type { Message, MsgSendOk } from '../src/generated/schemas.js';
 import { UNREACHABLE_DOMAIN } from '../src/peer/domains.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
+import type { Judged } from '../src/checks/judged.js';
 import { expectNothingNew, expectSendRefused, readPage, sendMessage, takeNew, type SessionUser } from '../src/checks/conversation-steps.js';
 import { loopbackSource } from '../src/checks/source-address.js';
 import { plainIp } from '../src/protocol/ip.js';
 
 /** The message with this id among `msgs`, or the check ends naming `rule`. */
-function findSent(t: CheckContext, msgs: readonly Message[], sent: MsgSendOk, rule: RuleId, who: string): Message {
-  return msgs.find((m) => m.msg === sent.msg) ?? t.fail(rule, `${who} does not find message ${sent.msg} (conversation ${sent.conv}) among ${JSON.stringify(msgs.map((m) => m.msg))}`, t.exchanges.at(-1));
+function findSent(t: CheckContext, msgs: Judged<readonly Message[]>, sent: MsgSendOk, rule: RuleId, who: string): Message {
+  return msgs.find((m) => m.msg === sent.msg) ?? t.fail(rule, `${who} does not find message ${sent.msg} (conversation ${sent.conv}) among ${JSON.stringify(msgs.map((m) => m.msg))}`, msgs.exchange);
 }
 
 const ids = (msgs: readonly { readonly msg: string }[]): string[] => msgs.map((m) => m.msg);
@@ -79,7 +80,7 @@ async function expectDeliveredAsSent(t: CheckContext, sender: SessionUser, reade
     const got = findSent(t, fresh, ok, rule, reader.address);
     const expected = { subject: content.subject ?? '', body: content.body, format: content.format ?? 'plain' };
     const shown = { subject: got.subject, body: got.body, format: got.format };
-    t.check(isDeepStrictEqual(shown, expected), rule, `sent ${JSON.stringify(expected)}, delivered ${JSON.stringify(shown)}`, t.exchanges.at(-1));
+    t.check(isDeepStrictEqual(shown, expected), rule, `sent ${JSON.stringify(expected)}, delivered ${JSON.stringify(shown)}`, fresh.exchange);
   }
 }
 
@@ -98,9 +99,10 @@ const messageChecks = defineChecks([
       const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender!.address, ...draft }, { session: sender!.session }));
       const expected = { from: sender!.address, to: sorted(draft.to), subject: draft.subject, body: draft.body, format: draft.format, conv: sent.conv };
       for (const reader of [first!, second!]) {
-        const got = findSent(t, await takeNew(t, reader, { rule: 'M3' }), sent, 'M3', `${reader.address}, right after the send,`);
+        const fresh = await takeNew(t, reader, { rule: 'M3' });
+        const got = findSent(t, fresh, sent, 'M3', `${reader.address}, right after the send,`);
         const shown = { from: got.from, to: sorted(got.to), subject: got.subject, body: got.body, format: got.format, conv: got.conv };
-        t.check(isDeepStrictEqual(shown, expected), 'Q5', `${reader.address} got ${JSON.stringify(shown)}, not what was sent: ${JSON.stringify(expected)}`, t.exchanges.at(-1));
+        t.check(isDeepStrictEqual(shown, expected), 'Q5', `${reader.address} got ${JSON.stringify(shown)}, not what was sent: ${JSON.stringify(expected)}`, fresh.exchange);
       }
       findSent(t, await readPage(t, sender!, sent.conv), sent, 'Q7', `the sender ${sender!.address}, reading the conversation,`);
     },
@@ -213,8 +215,8 @@ const messageChecks = defineChecks([
     async run(t) {
       const [ana, bob, cy] = await t.loggedIn(3);
       // A refused send names the rule that lets its address through: A2 for a bare name, A1 for upper case.
-      const send = async (from: SessionUser, to: [string, ...string[]], what: string, rule: RuleId = 'M4') => (await sendMessage(t, from, { to, body: what }, { rule, doing: what })).conv;
-      const anaBob = await send(ana!, [bob!.address], 'ana to bob');
+      const send = async (from: SessionUser, to: [string, ...string[]], what: string, rule: RuleId = 'M4') => sendMessage(t, from, { to, body: what }, { rule, doing: what });
+      const anaBob = (await send(ana!, [bob!.address], 'ana to bob')).conv;
       const sameSet: [string, SessionUser, [string], RuleId][] = [
         ['ana to bob again', ana!, [bob!.address], 'M4'],
         ['bob to ana', bob!, [ana!.address], 'M4'],
@@ -222,16 +224,16 @@ const messageChecks = defineChecks([
         ['ana to bob, written in upper case', ana!, [bob!.address.toUpperCase()], 'A1'],
       ];
       for (const [what, from, to, rule] of sameSet) {
-        const conv = await send(from, to, what, rule);
-        t.check(conv === anaBob, 'M4', `${what} went to conversation ${conv}, not to ${anaBob} of the same participants`, t.exchanges.at(-1));
+        const sent = await send(from, to, what, rule);
+        t.check(sent.conv === anaBob, 'M4', `${what} went to conversation ${sent.conv}, not to ${anaBob} of the same participants`, sent.exchange);
       }
 
       const trio = await send(ana!, [bob!.address, cy!.address], 'ana to bob and cy');
-      t.check(trio !== anaBob, 'M4', `ana to bob and cy shares conversation ${trio} with ana to bob alone`, t.exchanges.at(-1));
+      t.check(trio.conv !== anaBob, 'M4', `ana to bob and cy shares conversation ${trio.conv} with ana to bob alone`, trio.exchange);
       const trioAgain = await send(cy!, [bob!.address, ana!.address], 'cy to bob and ana');
-      t.check(trioAgain === trio, 'M4', `cy to bob and ana went to ${trioAgain}, not to ${trio} of the same three`, t.exchanges.at(-1));
+      t.check(trioAgain.conv === trio.conv, 'M4', `cy to bob and ana went to ${trioAgain.conv}, not to ${trio.conv} of the same three`, trioAgain.exchange);
       const anaCy = await send(ana!, [cy!.address], 'ana to cy');
-      t.check(anaCy !== anaBob && anaCy !== trio, 'M4', `ana to cy shares conversation ${anaCy} with another set of participants`, t.exchanges.at(-1));
+      t.check(anaCy.conv !== anaBob && anaCy.conv !== trio.conv, 'M4', `ana to cy shares conversation ${anaCy.conv} with another set of participants`, anaCy.exchange);
     },
   },
   {
@@ -245,8 +247,9 @@ const messageChecks = defineChecks([
       // Written in upper case: the Message must still say it in lower case (A1).
       const sent = await sendMessage(t, sender!, { to: [reader!.address.toUpperCase()], subject: 'shape', body: 'a message to look at' }, { rule: 'A1' });
       // The reply schema (checked by takeNew) holds the members, the address forms, the date form and the ip form.
-      const got = findSent(t, await takeNew(t, reader!, { rule: 'G1' }), sent, 'M3', reader!.address);
-      const evidence = t.exchanges.at(-1);
+      const fresh = await takeNew(t, reader!, { rule: 'G1' });
+      const got = findSent(t, fresh, sent, 'M3', reader!.address);
+      const evidence = fresh.exchange;
       t.check(got.conv === sent.conv, 'G1', `the Message says conv ${got.conv}; the send said ${sent.conv}`, evidence);
       t.check(got.from === sender!.address, 'A1', `from is ${JSON.stringify(got.from)}, not the sender's full address ${sender!.address}`, evidence);
       t.check(isDeepStrictEqual(got.to, [reader!.address]), 'A1', `to is ${JSON.stringify(got.to)}, not [${JSON.stringify(reader!.address)}]`, evidence);
@@ -256,8 +259,9 @@ const messageChecks = defineChecks([
       if (source) t.check(plainIp(got.ip) === source, 'G1', `ip is ${got.ip}, but the sender's requests came from ${source}`, evidence);
       else t.note('the target is not a loopback address, so the ip header is checked for its form only');
 
-      const inConversation = findSent(t, await readPage(t, sender!, sent.conv, {}, { rule: 'G1' }), sent, 'Q7', `the sender ${sender!.address}`);
-      t.check(isDeepStrictEqual(inConversation, got), 'G1', `Epost_conv_old gives the sender ${JSON.stringify(inConversation)}, Epost_conv_new gave the recipient ${JSON.stringify(got)}`, t.exchanges.at(-1));
+      const page = await readPage(t, sender!, sent.conv, {}, { rule: 'G1' });
+      const inConversation = findSent(t, page, sent, 'Q7', `the sender ${sender!.address}`);
+      t.check(isDeepStrictEqual(inConversation, got), 'G1', `Epost_conv_old gives the sender ${JSON.stringify(inConversation)}, Epost_conv_new gave the recipient ${JSON.stringify(got)}`, page.exchange);
     },
   },
   {
@@ -288,8 +292,9 @@ const messageChecks = defineChecks([
       const session = await t.login(sender!, { localAddress: from });
       const readerSession = await t.login(reader!);
       const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender!.address, to: [reader!.address], body: `sent from ${from}` }, { session, localAddress: from }));
-      const got = findSent(t, await takeNew(t, { ...reader!, session: readerSession }, { rule: 'G1' }), sent, 'M3', reader!.address);
-      t.check(plainIp(got.ip) === from, 'G1', `ip is ${got.ip}, but the message was sent from ${from}`, t.exchanges.at(-1));
+      const fresh = await takeNew(t, { ...reader!, session: readerSession }, { rule: 'G1' });
+      const got = findSent(t, fresh, sent, 'M3', reader!.address);
+      t.check(plainIp(got.ip) === from, 'G1', `ip is ${got.ip}, but the message was sent from ${from}`, fresh.exchange);
     },
   },
 ]);
@@ -310,7 +315,7 @@ const conversationChecks = defineChecks([
       for (const [from, body] of [[ana!, 'first'], [cy!, 'second'], [ana!, 'third'], [cy!, 'fourth']] as const) sent.push(await sendMessage(t, from, { to: [reader!.address], body }));
       const fresh = await takeNew(t, reader!);
       const expected = ids(sent).reverse();
-      t.check(isDeepStrictEqual(ids(fresh), expected), 'Q6', `got ${JSON.stringify(fresh.map((m) => m.body))}, expected newest first: fourth, third, second, first`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(ids(fresh), expected), 'Q6', `got ${JSON.stringify(fresh.map((m) => m.body))}, expected newest first: fourth, third, second, first`, fresh.exchange);
     },
   },
   {
@@ -324,11 +329,11 @@ const conversationChecks = defineChecks([
       await expectNothingNew(t, reader!, 'Q6', 'a new user has received nothing');
       const first = await Promise.all([sendMessage(t, sender!, { to: [reader!.address], body: 'one' }), sendMessage(t, sender!, { to: [reader!.address], body: 'two' })]);
       const fresh = await takeNew(t, reader!);
-      t.check(isDeepStrictEqual(sorted(ids(fresh)), sorted(ids(first))), 'Q6', `the first Epost_conv_new gave ${JSON.stringify(ids(fresh))}, expected ${JSON.stringify(ids(first))}`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(sorted(ids(fresh)), sorted(ids(first))), 'Q6', `the first Epost_conv_new gave ${JSON.stringify(ids(fresh))}, expected ${JSON.stringify(ids(first))}`, fresh.exchange);
       await expectNothingNew(t, reader!, 'Q6', 'both messages were already retrieved');
       const third = await sendMessage(t, sender!, { to: [reader!.address], body: 'three' });
       const later = await takeNew(t, reader!);
-      t.check(isDeepStrictEqual(ids(later), [third.msg]), 'Q6', `after one more message, Epost_conv_new gave ${JSON.stringify(later.map((m) => m.body))}, expected only "three"`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(ids(later), [third.msg]), 'Q6', `after one more message, Epost_conv_new gave ${JSON.stringify(later.map((m) => m.body))}, expected only "three"`, later.exchange);
     },
   },
   {
@@ -343,7 +348,7 @@ const conversationChecks = defineChecks([
       await expectNothingNew(t, sender!, 'Q6', 'the sender only sent a message');
       const toSelf = await sendMessage(t, sender!, { to: [sender!.address, reader!.address], body: 'to the reader and to myself' });
       const fresh = await takeNew(t, sender!);
-      t.check(isDeepStrictEqual(ids(fresh), [toSelf.msg]), 'Q6', `a sender who is also a recipient should get exactly that message as new, got ${JSON.stringify(fresh.map((m) => m.body))}`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(ids(fresh), [toSelf.msg]), 'Q6', `a sender who is also a recipient should get exactly that message as new, got ${JSON.stringify(fresh.map((m) => m.body))}`, fresh.exchange);
     },
   },
   {
@@ -357,9 +362,9 @@ const conversationChecks = defineChecks([
       const fromAna = await sendMessage(t, ana!, { to: [reader!.address], body: 'from ana' });
       const fromCy = await sendMessage(t, cy!, { to: [reader!.address], body: 'from cy' });
       const ofAna = await takeNew(t, reader!, { conv: fromAna.conv });
-      t.check(isDeepStrictEqual(ids(ofAna), [fromAna.msg]), 'Q6', `Epost_conv_new of ana's conversation gave ${JSON.stringify(ofAna.map((m) => m.body))}, expected only "from ana"`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(ids(ofAna), [fromAna.msg]), 'Q6', `Epost_conv_new of ana's conversation gave ${JSON.stringify(ofAna.map((m) => m.body))}, expected only "from ana"`, ofAna.exchange);
       const rest = await takeNew(t, reader!);
-      t.check(isDeepStrictEqual(ids(rest), [fromCy.msg]), 'Q6', `then Epost_conv_new gave ${JSON.stringify(rest.map((m) => m.body))}, expected only "from cy", still new`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(ids(rest), [fromCy.msg]), 'Q6', `then Epost_conv_new gave ${JSON.stringify(rest.map((m) => m.body))}, expected only "from cy", still new`, rest.exchange);
     },
   },
   {
@@ -373,7 +378,7 @@ const conversationChecks = defineChecks([
       const sent = await sendMessage(t, sender!, { to: [reader!.address], body: 'read me twice' });
       findSent(t, await readPage(t, reader!, sent.conv), sent, 'Q7', reader!.address);
       const fresh = await takeNew(t, reader!);
-      t.check(isDeepStrictEqual(ids(fresh), [sent.msg]), 'Q6', `after Epost_conv_old, Epost_conv_new gave ${JSON.stringify(ids(fresh))}, expected the message still new: ${sent.msg}`, t.exchanges.at(-1));
+      t.check(isDeepStrictEqual(ids(fresh), [sent.msg]), 'Q6', `after Epost_conv_old, Epost_conv_new gave ${JSON.stringify(ids(fresh))}, expected the message still new: ${sent.msg}`, fresh.exchange);
     },
   },
   {
@@ -414,12 +419,13 @@ const conversationChecks = defineChecks([
         // limit 1 is a page every Hive serves, whatever its largest page (E4).
         for (let start = 0; start < newestFirst.length; start++) {
           const page = await readPage(t, viewer, conv, { start, limit: 1 });
-          t.check(isDeepStrictEqual(ids(page), [newestFirst[start]]), 'Q7', `start ${start}, limit 1 gave ${JSON.stringify(page.map((m) => m.body))}, expected ${JSON.stringify([['newest', 'middle', 'oldest'][start]])}`, t.exchanges.at(-1));
+          t.check(isDeepStrictEqual(ids(page), [newestFirst[start]]), 'Q7', `start ${start}, limit 1 gave ${JSON.stringify(page.map((m) => m.body))}, expected ${JSON.stringify([['newest', 'middle', 'oldest'][start]])}`, page.exchange);
         }
         const past = await readPage(t, viewer, conv, { start: newestFirst.length, limit: 1 });
-        t.check(past.length === 0, 'Q7', `start ${newestFirst.length} is past the end, yet the Hive gave ${JSON.stringify(past.map((m) => m.body))}`, t.exchanges.at(-1));
-        const defaultPage = ids(await readPage(t, viewer, conv));
-        t.check(defaultPage.length > 0 && isDeepStrictEqual(defaultPage, newestFirst.slice(0, defaultPage.length)), 'Q7', `the default page is ${JSON.stringify(defaultPage)}, not the newest messages first: ${JSON.stringify(newestFirst)}`, t.exchanges.at(-1));
+        t.check(past.length === 0, 'Q7', `start ${newestFirst.length} is past the end, yet the Hive gave ${JSON.stringify(past.map((m) => m.body))}`, past.exchange);
+        const read = await readPage(t, viewer, conv);
+        const defaultPage = ids(read);
+        t.check(defaultPage.length > 0 && isDeepStrictEqual(defaultPage, newestFirst.slice(0, defaultPage.length)), 'Q7', `the default page is ${JSON.stringify(defaultPage)}, not the newest messages first: ${JSON.stringify(newestFirst)}`, read.exchange);
       }
     },
   },

@@ -426,7 +426,7 @@ export const wireChecks = defineChecks([
         await sendMessage(t, sender, { to: [recipient.address], body: 'plain' }, { method, rule: 'T3', doing: `sending plain text by ${method}` });
         const sent = await sendMessage(t, sender, { to: [recipient.address], subject: UNICODE_SUBJECT, body: UNICODE_BODY }, { method, rule: 'T5', doing: `sending Unicode text by ${method}` });
         const got = await readMessage(t, recipient, sent, 'T5');
-        const exchange = t.exchanges.at(-1);
+        const exchange = got.exchange;
         t.check(got.subject === UNICODE_SUBJECT, 'T5', `the subject sent by ${method} came back changed: ${firstDifference(UNICODE_SUBJECT, got.subject)}`, exchange);
         t.check(got.body === UNICODE_BODY, 'T5', `the body sent by ${method} came back changed: ${firstDifference(UNICODE_BODY, got.body)}`, exchange);
       }
@@ -545,7 +545,7 @@ export const wireChecks = defineChecks([
       // A wrong resp is Q6's or Q7's business; the reply schemas already name T9 for a bad date.
       const fromNew = (t.expectResp(fresh, 1, 'Q6', 'reading the new message').msgs ?? []) as { date?: unknown }[];
       const fromOld = await readPage(t, sender, conv);
-      for (const [messages, exchange] of [[fromNew, fresh], [fromOld, t.exchanges.at(-1)]] as const) {
+      for (const [messages, exchange] of [[fromNew, fresh], [fromOld, fromOld.exchange]] as const) {
         for (const { date } of messages) {
           t.check(typeof date === 'string' && UTC_DATE.test(date) && !Number.isNaN(Date.parse(date)), 'T9', `date ${JSON.stringify(date)} is not RFC 3339 UTC ending in Z`, exchange);
         }
@@ -582,12 +582,12 @@ export const wireChecks = defineChecks([
       const kept = await readMessage(t, recipient, { resp: 1, conv: String(taken.conv), msg: String(taken.msg) }, 'T11');
       const sentBody = (JSON.parse(large) as { body: string }).body;
       // Lengths only: whether each character survives is T5's business (PAME-WIRE-021).
-      t.check(kept.body.length === sentBody.length, 'T11', `the ${sentBody.length}-character body came back as ${kept.body.length} characters`, t.exchanges.at(-1));
+      t.check(kept.body.length === sentBody.length, 'T11', `the ${sentBody.length}-character body came back as ${kept.body.length} characters`, kept.exchange);
       for (const subject of ['s'.repeat(MIN_SUBJECT_CHARS), '𝄞'.repeat(MIN_SUBJECT_CHARS)]) {
         const what = `a subject of ${MIN_SUBJECT_CHARS} characters (${subject.length} UTF-16 units)`;
         const sent = await sendMessage(t, sender, { to: [recipient.address], subject, body: 'long subject' }, { rule: 'T11', doing: what });
         const got = await readMessage(t, recipient, sent, 'T11');
-        t.check(charCount(got.subject) === MIN_SUBJECT_CHARS, 'T11', `${what} came back as ${charCount(got.subject)} characters`, t.exchanges.at(-1));
+        t.check(charCount(got.subject) === MIN_SUBJECT_CHARS, 'T11', `${what} came back as ${charCount(got.subject)} characters`, got.exchange);
       }
     },
   },

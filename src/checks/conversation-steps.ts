@@ -2,6 +2,7 @@
 // conversation back. They end the check naming the rule the caller verifies.
 import type { CheckContext, TestUser } from './context.js';
 import type { Message, MsgSendOk } from '../generated/schemas.js';
+import { judged, type Judged } from './judged.js';
 import { RESP } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
 
@@ -33,13 +34,13 @@ export interface StepOptions {
 }
 
 /** Sends a message; the check ends unless the Hive takes it (resp 1). */
-export async function sendMessage(t: CheckContext, from: SessionUser, draft: Draft, { method = 'POST', rule = 'Q5', doing }: StepOptions = {}): Promise<MsgSendOk> {
+export async function sendMessage(t: CheckContext, from: SessionUser, draft: Draft, { method = 'POST', rule = 'Q5', doing }: StepOptions = {}): Promise<Judged<MsgSendOk>> {
   const exchange = await t.call('Epost_msg_send', { iam: from.address, ...draft }, { method, session: from.session });
-  return t.expectResp(exchange, 1, rule, doing ?? 'sending a message') as unknown as MsgSendOk;
+  return judged(t.expectResp(exchange, 1, rule, doing ?? 'sending a message') as unknown as MsgSendOk, exchange);
 }
 
 /** Sends `count` messages at once, when only their number matters. */
-export function sendAtOnce(t: CheckContext, from: SessionUser, to: string, count: number, options?: StepOptions): Promise<MsgSendOk[]> {
+export function sendAtOnce(t: CheckContext, from: SessionUser, to: string, count: number, options?: StepOptions): Promise<Judged<MsgSendOk>[]> {
   return Promise.all(Array.from({ length: count }, (_, i) => sendMessage(t, from, { to: [to], body: `message ${i + 1} of ${count}` }, options)));
 }
 
@@ -49,16 +50,17 @@ export interface Page {
 }
 
 /** One page of a conversation as `reader` sees it with Epost_conv_old; [] when the Hive says there is nothing there (0). */
-export async function readPage(t: CheckContext, reader: SessionUser, conv: string, page: Page = {}, { method = 'POST', rule = 'Q7', doing }: StepOptions = {}): Promise<Message[]> {
+export async function readPage(t: CheckContext, reader: SessionUser, conv: string, page: Page = {}, { method = 'POST', rule = 'Q7', doing }: StepOptions = {}): Promise<Judged<Message[]>> {
   const exchange = await t.call('Epost_conv_old', { iam: reader.address, conv, ...page }, { method, session: reader.session });
   const reply = t.expectResp(exchange, [1, 0], rule, doing ?? `reading conversation ${conv} with ${JSON.stringify(page)}`);
-  return reply.resp === 1 ? (reply.msgs as Message[]) : [];
+  return judged(reply.resp === 1 ? (reply.msgs as Message[]) : [], exchange);
 }
 
 /** A message of a conversation by its id, or the check ends naming `rule`. */
-export async function readMessage(t: CheckContext, reader: SessionUser, sent: MsgSendOk, rule: RuleId): Promise<Message> {
-  const found = (await readPage(t, reader, sent.conv, { limit: 100 }, { rule })).find((message) => message.msg === sent.msg);
-  return found ?? t.fail(rule, `message ${sent.msg} is not in conversation ${sent.conv} as its recipient reads it`, t.exchanges.at(-1));
+export async function readMessage(t: CheckContext, reader: SessionUser, sent: MsgSendOk, rule: RuleId): Promise<Judged<Message>> {
+  const page = await readPage(t, reader, sent.conv, { limit: 100 }, { rule });
+  const found = page.find((message) => message.msg === sent.msg);
+  return found ? judged(found, page.exchange) : t.fail(rule, `message ${sent.msg} is not in conversation ${sent.conv} as its recipient reads it`, page.exchange);
 }
 
 export interface TakeOptions {
@@ -70,16 +72,16 @@ export interface TakeOptions {
 }
 
 /** What Epost_conv_new hands `reader` now: the messages, or [] when the Hive answers 0. */
-export async function takeNew(t: CheckContext, reader: SessionUser, { conv, rule = 'Q6', doing }: TakeOptions = {}): Promise<Message[]> {
+export async function takeNew(t: CheckContext, reader: SessionUser, { conv, rule = 'Q6', doing }: TakeOptions = {}): Promise<Judged<Message[]>> {
   const exchange = await t.call('Epost_conv_new', { iam: reader.address, ...(conv === undefined ? {} : { conv }) }, { session: reader.session });
   const reply = t.expectResp(exchange, [RESP.OK, RESP.NO], rule, doing ?? `${reader.address} taking new messages${conv === undefined ? '' : ` of ${conv}`}`);
-  return reply.resp === RESP.OK ? (reply.msgs as Message[]) : [];
+  return judged(reply.resp === RESP.OK ? (reply.msgs as Message[]) : [], exchange);
 }
 
 /** Ends the check naming `rule` unless Epost_conv_new has nothing new for `reader`: what a refused message must leave behind. */
 export async function expectNothingNew(t: CheckContext, reader: SessionUser, rule: RuleId, why: string): Promise<void> {
   const fresh = await takeNew(t, reader, { rule });
-  t.check(fresh.length === 0, rule, `${why}, yet ${reader.address} received ${fresh.length} message(s): ${JSON.stringify(fresh.map((m) => m.body))}`, t.exchanges.at(-1));
+  t.check(fresh.length === 0, rule, `${why}, yet ${reader.address} received ${fresh.length} message(s): ${JSON.stringify(fresh.map((m) => m.body))}`, fresh.exchange);
 }
 
 /** Sends the parts as they are and expects a refusal: -1.1 and the like for malformed parts, -3.3 and -3.4 for recipients. */

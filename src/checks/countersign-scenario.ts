@@ -3,6 +3,7 @@
 // client) on the other. Steps end the check naming the rule that was broken.
 import type { CheckContext, CodedExchange } from './context.js';
 import type { SessionUser } from './conversation-steps.js';
+import { judged, type Judged } from './judged.js';
 import { respOf, type Exchange } from '../client/exchange.js';
 import type { Message } from '../generated/schemas.js';
 import { RELAY_ANSWER_MS } from '../protocol/codes.js';
@@ -162,12 +163,12 @@ export class CountersignScenario {
   // ---- what the Hive's users see ------------------------------------------
 
   /** Takes the user's new messages (Epost_conv_new); exactly `count` are expected, or the check ends naming `rule`. */
-  async deliveredTo(user: SessionUser, count: number, rule: RuleId, doing: string): Promise<Message[]> {
+  async deliveredTo(user: SessionUser, count: number, rule: RuleId, doing: string): Promise<Judged<Message[]>> {
     const exchange = await this.t.call('Epost_conv_new', { iam: user.address }, { session: user.session });
     const reply = this.t.expectResp(exchange, count === 0 ? 0 : 1, rule, doing);
     const msgs = reply.resp === 1 ? (reply.msgs as Message[]) : [];
     this.t.check(msgs.length === count, rule, `${doing}: ${user.address} has ${msgs.length} new messages, not ${count}`, exchange);
-    return msgs;
+    return judged(msgs, exchange);
   }
 
   /**

@@ -72,7 +72,11 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
   const findings = [...(ending instanceof CheckFailure ? [ending.finding] : []), ...t.findings];
   const failures = findings.map(toFailure);
   const last = t.exchanges.at(-1);
-  const evidenceOf = failures[0]?.evidence ? { evidence: failures[0].evidence, curl: failures[0].curl! } : last ? { evidence: toEvidence(last), curl: curlFor(last) } : {};
+  // A failed check's evidence is its first failure's own exchange, or none: the
+  // last exchange may be another request (Promise.all) and would mislead. Only a
+  // check without failures shows its last exchange, which reports label as such.
+  const shown = failures.length > 0 ? failures[0] : last ? { evidence: toEvidence(last), curl: curlFor(last) } : undefined;
+  const evidenceOf = shown?.evidence ? { evidence: shown.evidence, curl: shown.curl! } : {};
   const common = { ...base, failures, ...evidenceOf, ...(t.notes.length ? { notes: t.notes } : {}), durationMs: Date.now() - started };
 
   if (ending instanceof CheckSkip && failures.length === 0) return { ...common, status: 'skipped', message: ending.message };
