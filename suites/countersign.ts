@@ -4,7 +4,7 @@
 // Hive as those Hives (inbound), receive the Hive's relays (outbound), inject
 // faults into step 2, and audit every request the Hive sent the peers.
 import { randomBytes } from 'node:crypto';
-import { defineChecks, selects, type Check } from '../src/checks/check.js';
+import { defineChecks, selects } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import { missingRequirement } from '../src/checks/execute.js';
 import { CheckFailure } from '../src/checks/outcome.js';
@@ -133,7 +133,7 @@ function fetchAs(t: CheckContext, iam: string, ticket: unknown) {
 
 const AUDIT_ID = 'PAME-CS-016';
 
-export const countersignChecks: readonly Check[] = defineChecks([
+export const countersignChecks = defineChecks([
   {
     id: 'PAME-CS-001',
     title: 'a relayed message is fetched from the base URL the domain map gives the relaying Hive, and delivered exactly as fetched',

@@ -59,8 +59,8 @@ function firstDifference(sent: string, got: string): string {
 
 // ---- T3: every request code by GET and by POST ------------------------------------
 
-interface MethodProbe {
-  readonly id: string;
+interface MethodProbe<Id extends string = string> {
+  readonly id: Id;
   readonly code: RequestCode;
   readonly needs?: readonly Requirement[];
   /** The replies that show the Hive understood the request (anything but a refusal of its form). */
@@ -80,7 +80,7 @@ async function oneLoggedIn(t: CheckContext): Promise<SessionUser> {
 }
 
 /** A contact request of `code` from a logged-in user about a fresh one. */
-function contactProbe(id: string, code: 'Epost_contact_add' | 'Epost_contact_block' | 'Epost_contact_remove', arrangeAdd: boolean): MethodProbe {
+function contactProbe<const Id extends string>(id: Id, code: 'Epost_contact_add' | 'Epost_contact_block' | 'Epost_contact_remove', arrangeAdd: boolean): MethodProbe<Id> {
   return {
     id,
     code,
@@ -94,7 +94,7 @@ function contactProbe(id: string, code: 'Epost_contact_add' | 'Epost_contact_blo
   };
 }
 
-const METHOD_PROBES: readonly MethodProbe[] = [
+const METHOD_PROBES = [
   { id: 'PAME-WIRE-001', code: 'Epost_ping', understood: [1], send: (t, method) => t.call('Epost_ping', { iam: pingParts(t).iam }, { method }) },
   {
     id: 'PAME-WIRE-002',
@@ -180,9 +180,9 @@ const METHOD_PROBES: readonly MethodProbe[] = [
     understood: [0],
     send: (t, method) => t.call('Epost_msg_fetch', { iam: UNREACHABLE_SYSTEM, ticket: randomBytes(16).toString('hex') }, { method }),
   },
-];
+] as const satisfies readonly MethodProbe[];
 
-function methodCheck(probe: MethodProbe): Check {
+function methodCheck<Id extends string>(probe: MethodProbe<Id>): Check<Id> {
   return {
     id: probe.id,
     title: `${probe.code} is served at the base URL by GET and by POST`,

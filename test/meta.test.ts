@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_ID } from '../src/checks/check.js';
 import { packageRoot } from '../src/paths.js';
 import { RULE_CATALOG, RULES, familyOf } from '../src/protocol/rules.js';
-import { ALL_CHECKS, SUITES } from '../suites/catalog.js';
+import { ALL_CHECKS, SUITES, type CheckId } from '../suites/catalog.js';
+import { EVERY_BAD_HIVE, NOT_SHOWN_FAILING } from '../fixtures/bad-hives/index.js';
 
 const PROFILE = join(packageRoot, '..', 'shared', 'spec', 'pame-0.2.1-profile.md');
 
@@ -70,5 +71,28 @@ describe('checks', () => {
     }
     expect(strays).toEqual([]);
     expect(SUITES.filter((s) => !existsSync(join(packageRoot, 'suites', `${s.name}.test.ts`))).map((s) => s.name)).toEqual([]);
+  });
+});
+
+/** Compiles only while check ids are literal types: a family declared with computed ids would make caughtBy accept any string. */
+const CHECK_IDS_ARE_LITERAL: string extends CheckId ? false : true = true;
+
+describe('every check is shown failing', () => {
+  const caught = new Set<string>(EVERY_BAD_HIVE.flatMap((bad) => bad.caughtBy));
+  const exempt = Object.entries(NOT_SHOWN_FAILING) as [CheckId, string][];
+
+  it('check ids are a type of their own', () => {
+    expect(CHECK_IDS_ARE_LITERAL).toBe(true);
+  });
+
+  it('each check is in some bad Hive\'s caughtBy, or exempt with a reason', () => {
+    const exempted = new Set<string>(exempt.map(([id]) => id));
+    const unshown = ALL_CHECKS.map((c) => c.id).filter((id) => !caught.has(id) && !exempted.has(id));
+    expect(unshown, 'checks no bad Hive makes fail: write a bad Hive in fixtures/bad-hives/ that breaks their rule, or exempt them in NOT_SHOWN_FAILING with the reason').toEqual([]);
+  });
+
+  it('exempts only checks that no bad Hive shows failing, each with its reason', () => {
+    expect(exempt.filter(([id]) => caught.has(id)).map(([id]) => id), 'exempt, yet a bad Hive shows them failing: drop the exemption').toEqual([]);
+    expect(exempt.filter(([, reason]) => reason.trim().length < 20).map(([id]) => id), 'exemptions without a reason').toEqual([]);
   });
 });

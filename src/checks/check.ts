@@ -11,14 +11,18 @@ export type { CheckSpec, Requirement } from './spec.js';
  * Checks know nothing of the test framework; the suites bind them to vitest and
  * the runner reads their results.
  */
-export interface Check extends CheckSpec {
+export interface Check<Id extends string = string> extends CheckSpec {
+  readonly id: Id;
   run(t: CheckContext): Promise<void>;
 }
 
 export const CHECK_ID = /^PAME-[A-Z]+-[0-9]{3}$/;
 
-/** Declares a family's checks, refusing malformed ids and unknown rule ids at load time. */
-export function defineChecks(checks: readonly Check[]): readonly Check[] {
+/**
+ * Declares a family's checks, refusing malformed ids and unknown rule ids at
+ * load time. The ids stay literal types, so the catalog can name its ids as a type.
+ */
+export function defineChecks<const Id extends string>(checks: readonly Check<Id>[]): readonly Check<Id>[] {
   for (const check of checks) {
     if (!CHECK_ID.test(check.id)) throw new Error(`check id ${check.id} is not of the form PAME-FAMILY-NNN`);
     const unknown = check.rules.filter((rule) => !RULES.has(rule));
@@ -38,10 +42,10 @@ export function selectedChecks(checks: readonly Check[], selection: { readonly o
 }
 
 /** One suite file's checks: suites/<name>.test.ts binds them to vitest. */
-export interface Suite {
+export interface Suite<Id extends string = string> {
   readonly name: string;
   readonly title: string;
-  readonly checks: readonly Check[];
+  readonly checks: readonly Check<Id>[];
 }
 
 /** What a run chooses from: the suites, and which checks verify each rule (for the report's rules section). */
