@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { BAD_HIVE_FAMILIES, type BadHive } from '../../fixtures/bad-hives/index.js';
 import type { Check } from '../../src/checks/check.js';
+import type { CheckSettings } from '../../src/checks/environment.js';
 import type { CheckResult } from '../../src/generated/schemas.js';
 import type { HiveOptions, ReferenceHive } from '../../src/hive/index.js';
 import { peerMap } from '../../src/peer/domains.js';
@@ -13,12 +14,12 @@ import { freePort } from '../../src/runner/run.js';
 import { SUITES } from '../../suites/catalog.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
-export async function resultsAgainst(create: (options: HiveOptions) => ReferenceHive, checks: readonly Check[]): Promise<Map<string, CheckResult>> {
+export async function resultsAgainst(create: (options: HiveOptions) => ReferenceHive, checks: readonly Check[], settings: Partial<CheckSettings> = {}): Promise<Map<string, CheckResult>> {
   const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
   const hive = create({ domain: TEST_DOMAIN, resolve: peerMap(peer) });
   try {
     const { url } = await hive.listen(0, '127.0.0.1');
-    return await runChecks(checks, testSettings(url, { peer }));
+    return await runChecks(checks, testSettings(url, { peer, ...settings }));
   } finally {
     await hive.close();
   }
