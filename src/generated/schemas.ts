@@ -790,6 +790,10 @@ export interface RunReport {
   counts: StatusCounts;
   checks: CheckResult[];
   rules: RuleResult[];
+  /**
+   * pame validate: rules the clients in the traffic broke with their requests. Rules bind Hives (profile §11): these are the clients' faults, listed apart and never part of the verdict; the Hive is judged on its replies to such requests.
+   */
+  clientFindings?: Failure[];
   decision?: Decision;
   timings?: RunTimings;
 }

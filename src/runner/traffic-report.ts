@@ -19,9 +19,19 @@ export function validateRecorded(exchanges: readonly SourcedExchange[]): Validat
   return exchanges.map((sourced) => ({ ...sourced, findings: validateExchange(sourced.exchange) }));
 }
 
-/** True when the traffic breaks a MUST or an F rule: `pame validate` then exits 1. */
+/** The findings against the Hive: the only ones a verdict is made of. */
+export function hiveFindings(findings: readonly ExchangeFinding[]): ExchangeFinding[] {
+  return findings.filter((f) => f.party === 'hive');
+}
+
+/** What the clients in the traffic sent wrong: reported apart, never held against the Hive (profile §11). */
+export function clientFindings(findings: readonly ExchangeFinding[]): ExchangeFinding[] {
+  return findings.filter((f) => f.party === 'client');
+}
+
+/** True when the Hive breaks a MUST or an F rule in the traffic: `pame validate` then exits 1. */
 export function breaksMustOrF(validated: readonly ValidatedExchange[]): boolean {
-  return validated.some(({ findings }) => findings.some((f) => f.level !== 'SHOULD'));
+  return validated.some(({ findings }) => hiveFindings(findings).some((f) => f.level !== 'SHOULD'));
 }
 
 /** The base URLs the traffic went to: the target of a traffic report. */
@@ -38,20 +48,26 @@ function targetsOf(exchanges: readonly Exchange[]): string {
 }
 
 function failureOf({ source, exchange }: ValidatedExchange, finding: ExchangeFinding, withEvidence: boolean): Failure {
-  const message = `${source} (${exchange.code ?? exchange.request.method}, ${finding.side}): ${finding.message}`;
+  const message = `${source} (${exchange.code ?? exchange.request.method}): ${finding.message}`;
   return { rule: finding.rule, level: finding.level, message, ...(withEvidence ? { evidence: toEvidence(exchange), curl: curlFor(exchange) } : {}) };
+}
+
+/** Failures of findings picked from each exchange, the first EVIDENCE_PER_VALIDATION with their exchange. */
+function failuresOf(validated: readonly ValidatedExchange[], pick: (finding: ExchangeFinding) => boolean): Failure[] {
+  return validated.flatMap((item) => item.findings.filter(pick).map((finding) => ({ item, finding })))
+    .map(({ item, finding }, index) => failureOf(item, finding, index < EVIDENCE_PER_VALIDATION));
 }
 
 /**
  * The traffic's findings as a run report (schemas/run/report.json), so report.json,
  * junit.xml and summary.md are written by the same reporters as `pame run`: each
- * validation is a check (PAME-VAL-NNN) and each finding one of its failures.
+ * validation is a check (PAME-VAL-NNN) and each Hive finding one of its failures.
+ * Client findings are listed apart (clientFindings) and count for no verdict.
  */
 export function trafficReport(validated: readonly ValidatedExchange[], run: { startedAt: string; durationMs: number; notes: readonly string[]; complete: boolean }): RunReport {
   const checks: CheckResult[] = (Object.keys(VALIDATIONS) as ExchangeAspect[]).map((aspect) => {
     const { id, title, rules } = VALIDATIONS[aspect];
-    const failures = validated.flatMap((item) => item.findings.filter((f) => f.aspect === aspect).map((finding) => ({ item, finding })))
-      .map(({ item, finding }, index) => failureOf(item, finding, index < EVIDENCE_PER_VALIDATION));
+    const failures = failuresOf(validated, (f) => f.party === 'hive' && f.aspect === aspect);
     const base = { id, title, code: '*', rules: [...rules], level: aspect === 'privacy' ? ('F' as const) : ('MUST' as const), failures, durationMs: 0 };
     if (validated.length === 0) return { ...base, status: 'skipped', message: 'no exchange to validate' };
     return failures.length > 0 ? { ...base, status: 'failed', message: explainFailure(failures[0]!) } : { ...base, status: 'passed', message: '' };
@@ -72,5 +88,6 @@ export function trafficReport(validated: readonly ValidatedExchange[], run: { st
     counts: countStatuses(checks),
     checks,
     rules: ruleResults(checks, coverage),
+    clientFindings: failuresOf(validated, (f) => f.party === 'client'),
   };
 }

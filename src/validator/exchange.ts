@@ -11,12 +11,19 @@ import { validateReceivedReply, validateRequest, type Violation } from './valida
 /** What part of an exchange a finding is about; `pame validate` reports each as one validation. */
 export type ExchangeAspect = 'encoding' | 'envelope' | 'request' | 'reply' | 'privacy' | 'cookies' | 'dates';
 
+/**
+ * Who broke a rule: the client that sent the request, or the Hive that
+ * replied. Rules bind Hives (profile §11): a client finding says what is wrong
+ * with a request and never counts against the Hive, which is judged only on
+ * its reply (a request that breaks a rule must be refused).
+ */
+export type Party = 'client' | 'hive';
+
 /** One broken rule in a recorded exchange. */
 export interface ExchangeFinding {
   readonly rule: RuleId;
   readonly level: CheckLevel;
-  /** Who broke it: the client that sent the request, or the Hive that replied. */
-  readonly side: 'request' | 'reply';
+  readonly party: Party;
   readonly aspect: ExchangeAspect;
   readonly message: string;
 }
@@ -148,8 +155,8 @@ const JSON_CONTENT_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
 class Findings {
   readonly list: ExchangeFinding[] = [];
 
-  add(aspect: ExchangeAspect, side: ExchangeFinding['side'], rule: RuleId, message: string, level = levelOf(rule)): void {
-    if (!this.list.some((f) => f.rule === rule && f.side === side && f.message === message)) this.list.push({ rule, level, side, aspect, message });
+  add(aspect: ExchangeAspect, party: Party, rule: RuleId, message: string, level = levelOf(rule)): void {
+    if (!this.list.some((f) => f.rule === rule && f.party === party && f.message === message)) this.list.push({ rule, level, party, aspect, message });
   }
 }
 
@@ -162,61 +169,61 @@ interface RequestReading {
 function readRequest(request: SentRequest, method: string, decoding: RequestDecoding, findings: Findings): RequestReading {
   if (decoding.kind === 'other-method') return PROTOCOL_REFUSED_METHODS.has(method) ? { refusal: { rule: 'T3', exactly: true } } : {};
   if (decoding.kind === 'undecodable') {
-    findings.add('encoding', 'request', 'T4', decoding.message);
+    findings.add('encoding', 'client', 'T4', decoding.message);
     return { refusal: { rule: 'T4', exactly: true } };
   }
   const { parts } = decoding;
   const sentType = requestHeader(request, 'content-type');
   if (method === 'POST' && !JSON_CONTENT_TYPE.test(sentType ?? '')) {
-    findings.add('encoding', 'request', 'T4', `a POST body is sent with Content-Type: application/json, not ${sentType === undefined ? '(none)' : JSON.stringify(sentType)} (a Hive reads it anyway)`, 'SHOULD');
+    findings.add('encoding', 'client', 'T4', `a POST body is sent with Content-Type: application/json, not ${sentType === undefined ? '(none)' : JSON.stringify(sentType)} (a Hive reads it anyway)`, 'SHOULD');
   }
   // The reply is held against the schema of the code w names, even when the envelope is incomplete.
   const code = typeof parts.w === 'string' ? parts.w : undefined;
   if (parts.w === undefined || parts.iam === undefined) {
-    findings.add('envelope', 'request', 'E1', `the request lacks ${parts.w === undefined ? 'w' : 'iam'}`);
+    findings.add('envelope', 'client', 'E1', `the request lacks ${parts.w === undefined ? 'w' : 'iam'}`);
     return { ...(code !== undefined ? { code } : {}), refusal: { rule: 'E1', exactly: true } };
   }
   if (code === undefined) {
-    findings.add('envelope', 'request', 'E1', `w is ${JSON.stringify(parts.w)}, not a request code string`);
+    findings.add('envelope', 'client', 'E1', `w is ${JSON.stringify(parts.w)}, not a request code string`);
     return { refusal: { rule: 'E1', exactly: true } };
   }
   for (const violation of validateRequest(code, parts).violations) {
     const where = violation.path ? `${violation.path} ` : '';
-    if (violation.rule === 'T5') findings.add('encoding', 'request', 'T5', `${where}holds a lone surrogate, not a Unicode scalar value`);
-    else if (violation.rule === 'E1' || violation.rule === 'E2') findings.add('envelope', 'request', violation.rule, `${where}${explain(violation)}`);
+    if (violation.rule === 'T5') findings.add('encoding', 'client', 'T5', `${where}holds a lone surrogate, not a Unicode scalar value`);
+    else if (violation.rule === 'E1' || violation.rule === 'E2') findings.add('envelope', 'client', violation.rule, `${where}${explain(violation)}`);
     // Past 200 characters a Hive may still accept a subject (T11 sets a floor, not a ceiling): only a warning for the client.
-    else if (violation.rule === 'T11') findings.add('request', 'request', 'T11', `${where}${violation.message}: a Hive need not accept it`, 'SHOULD');
-    else findings.add('request', 'request', violation.rule, `${code} ${where}${explain(violation)}`);
+    else if (violation.rule === 'T11') findings.add('request', 'client', 'T11', `${where}${violation.message}: a Hive need not accept it`, 'SHOULD');
+    else findings.add('request', 'client', violation.rule, `${code} ${where}${explain(violation)}`);
   }
-  const first = findings.list.find((f) => f.side === 'request' && f.level === 'MUST');
+  const first = findings.list.find((f) => f.party === 'client' && f.level === 'MUST');
   return { code, ...(first ? { refusal: { rule: first.rule, exactly: first.rule === 'T5' || first.rule === 'E1' || first.rule === 'E2' } } : {}) };
 }
 
 /** The reply's HTTP form (T6, T7, T8); the reply object when there is one with a numeric resp to read further. */
 function readReplyForm(reply: ReceivedReply, method: string, findings: Findings): (Record<string, unknown> & { resp: number }) | undefined {
   const unknownMethod = !HTTP_METHODS.has(method);
-  if (reply.status >= 300 && reply.status < 400) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive does not redirect protocol requests`);
-  if (reply.status >= 500 && !(unknownMethod && reply.status === 501)) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status}: a Hive never answers 5xx`);
+  if (reply.status >= 300 && reply.status < 400) findings.add('reply', 'hive', 'T7', `HTTP ${reply.status}: a Hive does not redirect protocol requests`);
+  if (reply.status >= 500 && !(unknownMethod && reply.status === 501)) findings.add('reply', 'hive', 'T7', `HTTP ${reply.status}: a Hive never answers 5xx`);
   const cookie = headerValue(reply, 'set-cookie');
-  if (cookie !== undefined) findings.add('cookies', 'reply', 'T8', `the reply sets a cookie: ${cookie.slice(0, 80)}`);
+  if (cookie !== undefined) findings.add('cookies', 'hive', 'T8', `the reply sets a cookie: ${cookie.slice(0, 80)}`);
   if (method === 'HEAD') return undefined;
   const json = reply.json !== null && typeof reply.json === 'object' && !Array.isArray(reply.json) ? (reply.json as Record<string, unknown>) : undefined;
   // An HTTP method HTTP itself does not know may be refused by HTTP (400, 405, 501) rather than by the protocol.
   if (unknownMethod && !json && [400, 405, 501].includes(reply.status)) return undefined;
   const contentType = headerValue(reply, 'content-type') ?? '';
-  if (!JSON_CONTENT_TYPE.test(contentType)) findings.add('reply', 'reply', 'T6', `Content-Type is ${JSON.stringify(contentType)}, not application/json`);
+  if (!JSON_CONTENT_TYPE.test(contentType)) findings.add('reply', 'hive', 'T6', `Content-Type is ${JSON.stringify(contentType)}, not application/json`);
   if (!json) {
-    findings.add('reply', 'reply', 'T6', reply.parseError ?? 'the reply is not a JSON object');
+    findings.add('reply', 'hive', 'T6', reply.parseError ?? 'the reply is not a JSON object');
     return undefined;
   }
   const resp = json.resp;
   if (typeof resp !== 'number') {
-    findings.add('reply', 'reply', 'T6', 'the reply holds no numeric resp');
+    findings.add('reply', 'hive', 'T6', 'the reply holds no numeric resp');
     return undefined;
   }
-  if (resp >= 0 && reply.status !== 200) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status} with resp ${resp}: a reply with resp >= 0 is sent with 200`);
+  if (resp >= 0 && reply.status !== 200) findings.add('reply', 'hive', 'T7', `HTTP ${reply.status} with resp ${resp}: a reply with resp >= 0 is sent with 200`);
   // 3xx and 5xx were named above.
-  if (resp < 0 && reply.status !== 200 && reply.status < 300) findings.add('reply', 'reply', 'T7', `HTTP ${reply.status}: a negative reply comes with 200 or 4xx`);
+  if (resp < 0 && reply.status !== 200 && reply.status < 300) findings.add('reply', 'hive', 'T7', `HTTP ${reply.status}: a negative reply comes with 200 or 4xx`);
   return json as Record<string, unknown> & { resp: number };
 }
 
@@ -230,7 +237,8 @@ function aspectOf(rule: RuleId): ExchangeAspect {
  * envelope (E1, E2) and parts against its code's schema; the reply's form (T6,
  * T7, R1) and schema; privacy (F1–F3, through the scanner every check uses);
  * cookies (T8) and dates (T9). A request that breaks a rule must be refused,
- * so a Hive that accepts it is named too. Each finding says which side broke the rule.
+ * so a Hive that accepts it is named too. Each finding says which party broke
+ * the rule: the client (its request) or the Hive (its reply).
  */
 export function validateExchange(exchange: Exchange): ExchangeFinding[] {
   const findings = new Findings();
@@ -246,12 +254,12 @@ export function validateExchange(exchange: Exchange): ExchangeFinding[] {
     const refused = refusal.exactly ? resp === RESP.BAD_REQUEST : resp < 0;
     // An unlisted code answered with anything but an error is F2's business (privacy), not repeated here.
     if (!refused && !(refusal.rule === 'E2' && resp >= 0)) {
-      findings.add(aspectOf(refusal.rule), 'reply', refusal.rule, `a request that breaks ${refusal.rule} must be refused${refusal.exactly ? ' with -1.1' : ''}; the Hive answered ${answered}`);
+      findings.add(aspectOf(refusal.rule), 'hive', refusal.rule, `a request that breaks ${refusal.rule} must be refused${refusal.exactly ? ' with -1.1' : ''}; the Hive answered ${answered}`);
     }
   }
   if (code === undefined) {
     // No code to hold the reply against. A refusal carries nothing but resp; anything else was reported as not refused.
-    if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) findings.add('privacy', 'reply', 'F3', `the refusal carries '${member}' beside resp`);
+    if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) findings.add('privacy', 'hive', 'F3', `the refusal carries '${member}' beside resp`);
     return findings.list;
   }
   const named = new Set<string>();
@@ -260,12 +268,12 @@ export function validateExchange(exchange: Exchange): ExchangeFinding[] {
     // One finding per rule and place: a bad date breaks both its format and its pattern.
     if (named.has(`${violation.rule} ${violation.path}`)) continue;
     named.add(`${violation.rule} ${violation.path}`);
-    findings.add(violation.rule === 'T9' ? 'dates' : 'reply', 'reply', violation.rule, `${code} reply ${violation.path || '/'} ${explain(violation)}`);
+    findings.add(violation.rule === 'T9' ? 'dates' : 'reply', 'hive', violation.rule, `${code} reply ${violation.path || '/'} ${explain(violation)}`);
   }
-  for (const finding of scanForPrivacy({ ...exchange, code })) findings.add('privacy', 'reply', finding.rule, finding.message);
+  for (const finding of scanForPrivacy({ ...exchange, code })) findings.add('privacy', 'hive', finding.rule, finding.message);
   const withoutKey = decoding.kind === 'parts' && typeof decoding.parts.session !== 'string';
   if (isRequestCode(code) && CODES[code].session && requestHeader(exchange.request, 'cookie') !== undefined && withoutKey && resp >= 0) {
-    findings.add('cookies', 'reply', 'T8', `${code} without a session part but with a cookie was answered ${answered}: a cookie never stands in for a session key`);
+    findings.add('cookies', 'hive', 'T8', `${code} without a session part but with a cookie was answered ${answered}: a cookie never stands in for a session key`);
   }
   return findings.list;
 }

@@ -1,4 +1,4 @@
-// validateExchange on single exchanges: which side broke which rule, and the
+// validateExchange on single exchanges: which party (client or Hive) broke which rule, and the
 // replies a Hive must give to requests that break one.
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
@@ -22,7 +22,7 @@ function exchange(request: { method?: string; query?: string; body?: string | Bu
   });
 }
 const post = (parts: object, reply?: Parameters<typeof exchange>[1]) => exchange({ body: JSON.stringify(parts) }, reply);
-const found = (e: Exchange) => validateExchange(e).map((f) => `${f.rule} ${f.level} ${f.side} ${f.aspect}`).sort();
+const found = (e: Exchange) => validateExchange(e).map((f) => `${f.rule} ${f.level} ${f.party} ${f.aspect}`).sort();
 
 describe('decodeRequestParts (T4)', () => {
   it('reads GET parts as JSON text and POST bodies as one JSON object', () => {
@@ -61,39 +61,39 @@ describe('validateExchange', () => {
 
   it('blames the client for a bad request, and the Hive only when it accepts it', () => {
     const refused = exchange({ query: '?w=Epost_ping&iam=%22ana%22' }, { body: { resp: -1.1 } });
-    expect(found(refused)).toEqual(['T4 MUST request encoding']);
+    expect(found(refused)).toEqual(['T4 MUST client encoding']);
     const accepted = exchange({ query: '?w=Epost_ping&iam=%22ana%22' }, { body: { resp: 1, hive: 'h.example', version: '0.2.1' } });
-    expect(found(accepted)).toEqual(['T4 MUST reply encoding', 'T4 MUST request encoding']);
+    expect(found(accepted)).toEqual(['T4 MUST client encoding', 'T4 MUST hive encoding']);
     // -1.1 is the only refusal T4 allows.
-    expect(found(exchange({ query: '?w=Epost_ping&iam=%22ana%22' }, { body: { resp: -1 } }))).toEqual(['T4 MUST reply encoding', 'T4 MUST request encoding']);
+    expect(found(exchange({ query: '?w=Epost_ping&iam=%22ana%22' }, { body: { resp: -1 } }))).toEqual(['T4 MUST client encoding', 'T4 MUST hive encoding']);
   });
 
   it('warns about a POST without the JSON content type, which a Hive reads anyway', () => {
-    expect(found(exchange({ body: '{"w":"Epost_ping","iam":"ana"}', headers: { 'content-type': 'text/plain' } }, { body: { resp: 1, hive: 'h.example', version: '0.2.1' } }))).toEqual(['T4 SHOULD request encoding']);
+    expect(found(exchange({ body: '{"w":"Epost_ping","iam":"ana"}', headers: { 'content-type': 'text/plain' } }, { body: { resp: 1, hive: 'h.example', version: '0.2.1' } }))).toEqual(['T4 SHOULD client encoding']);
   });
 
   it('names an unlisted code E2 when refused with another error, F2 when answered', () => {
-    expect(found(post({ w: 'Epost_user_info', iam: 'ana' }, { body: { resp: -1.1 } }))).toEqual(['E2 MUST request envelope']);
-    expect(found(post({ w: 'Epost_user_info', iam: 'ana' }, { body: { resp: -1 } }))).toEqual(['E2 MUST reply envelope', 'E2 MUST request envelope']);
-    expect(found(post({ w: 'Epost_user_info', iam: 'ana' }, { body: { resp: 1, ip: '10.0.0.1' } }))).toEqual(['E2 MUST request envelope', 'F1 F reply privacy', 'F2 F reply privacy', 'F2 F reply privacy']);
+    expect(found(post({ w: 'Epost_user_info', iam: 'ana' }, { body: { resp: -1.1 } }))).toEqual(['E2 MUST client envelope']);
+    expect(found(post({ w: 'Epost_user_info', iam: 'ana' }, { body: { resp: -1 } }))).toEqual(['E2 MUST client envelope', 'E2 MUST hive envelope']);
+    expect(found(post({ w: 'Epost_user_info', iam: 'ana' }, { body: { resp: 1, ip: '10.0.0.1' } }))).toEqual(['E2 MUST client envelope', 'F1 F hive privacy', 'F2 F hive privacy', 'F2 F hive privacy']);
   });
 
   it('names a session code without a key that the Hive serves anyway, and a cookie standing in for it', () => {
-    expect(found(post({ w: 'Epost_contact_list', iam: 'ana' }, { body: { resp: -1.303 } }))).toEqual(['U1 MUST request request']);
+    expect(found(post({ w: 'Epost_contact_list', iam: 'ana' }, { body: { resp: -1.303 } }))).toEqual(['U1 MUST client request']);
     const withCookie = exchange({ body: '{"w":"Epost_contact_list","iam":"ana"}', headers: { 'content-type': 'application/json', cookie: 'session=abc' } }, { body: { resp: 1, contacts: [] } });
-    expect(found(withCookie)).toEqual(['T8 MUST reply cookies', 'U1 MUST reply request', 'U1 MUST request request']);
+    expect(found(withCookie)).toEqual(['T8 MUST hive cookies', 'U1 MUST client request', 'U1 MUST hive request']);
   });
 
   it('reads the reply: status, content type, JSON, reply code, schema, dates, cookies', () => {
     const ping = { w: 'Epost_ping', iam: 'ana' };
-    expect(found(post(ping, { status: 302, body: { resp: -1.1 } }))).toEqual(['T7 MUST reply reply']);
-    expect(found(post(ping, { status: 201, body: { resp: 1, hive: 'h.example', version: '0.2.1' } }))).toEqual(['T7 MUST reply reply']);
-    expect(found(post(ping, { body: { resp: 1, hive: 'h.example', version: '0.2.1' }, headers: { 'content-type': 'text/json' } }))).toEqual(['T6 MUST reply reply']);
-    expect(found(post(ping, { body: { ok: true } }))).toEqual(['T6 MUST reply reply']);
-    expect(found(post(ping, { body: { resp: '1' } }))).toEqual(['T6 MUST reply reply']);
-    expect(found(post(ping, { body: { resp: 1, hive: 'h.example', version: '0.2.1' }, headers: { ...JSON_HEADERS, 'set-cookie': ['a=1', 'b=2'] } }))).toEqual(['T8 MUST reply cookies']);
+    expect(found(post(ping, { status: 302, body: { resp: -1.1 } }))).toEqual(['T7 MUST hive reply']);
+    expect(found(post(ping, { status: 201, body: { resp: 1, hive: 'h.example', version: '0.2.1' } }))).toEqual(['T7 MUST hive reply']);
+    expect(found(post(ping, { body: { resp: 1, hive: 'h.example', version: '0.2.1' }, headers: { 'content-type': 'text/json' } }))).toEqual(['T6 MUST hive reply']);
+    expect(found(post(ping, { body: { ok: true } }))).toEqual(['T6 MUST hive reply']);
+    expect(found(post(ping, { body: { resp: '1' } }))).toEqual(['T6 MUST hive reply']);
+    expect(found(post(ping, { body: { resp: 1, hive: 'h.example', version: '0.2.1' }, headers: { ...JSON_HEADERS, 'set-cookie': ['a=1', 'b=2'] } }))).toEqual(['T8 MUST hive cookies']);
     const message = { msg: 'm', conv: 'c', from: 'ana::a.example', to: ['bob::a.example'], date: '2026-11-25 08:30:00', ip: '10.0.0.1', subject: '', format: 'plain', body: 'x' };
-    expect(found(post({ w: 'Epost_conv_new', iam: 'bob', session: 'k' }, { body: { resp: 1, msgs: [message] } }))).toEqual(['T9 MUST reply dates']);
+    expect(found(post({ w: 'Epost_conv_new', iam: 'bob', session: 'k' }, { body: { resp: 1, msgs: [message] } }))).toEqual(['T9 MUST hive dates']);
   });
 
   it('validates nothing more of an exchange that got no reply', () => {

@@ -100,9 +100,9 @@ describe('pame proxy', () => {
     await proxy.close();
     const [register, login, unquoted] = seen;
     expect(register!.findings).toEqual([]);
-    expect(login!.findings.map((f) => `${f.rule} ${f.side}`).sort()).toEqual(['F1 reply', 'F3 reply']);
+    expect(login!.findings.map((f) => `${f.rule} ${f.party}`).sort()).toEqual(['F1 hive', 'F3 hive']);
     // The reference Hive refuses the unquoted part as it must: only the client is at fault.
-    expect(unquoted!.findings.map((f) => `${f.rule} ${f.side}`)).toEqual(['T4 request']);
+    expect(unquoted!.findings.map((f) => `${f.rule} ${f.party}`)).toEqual(['T4 client']);
   });
 
   it('answers 502 and logs the failure when the Hive is gone', async () => {

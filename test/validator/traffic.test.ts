@@ -1,5 +1,6 @@
-// `pame validate` on the hand-made recordings of fixtures/traffic/: the good
-// ones pass, and each bad one fails naming its rule, and no other MUST or F rule.
+// `pame validate` on the recordings of fixtures/traffic/: the good ones pass
+// (clients' faults in them included: they bind no Hive), and each bad one fails
+// the Hive naming its rule, and no other MUST or F rule.
 import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,18 +10,18 @@ import { validateFiles, readRecordingFile } from '../../src/cli/commands/validat
 import type { RunReport } from '../../src/generated/schemas.js';
 import { packageRoot } from '../../src/paths.js';
 import { schemaValidator } from '../../src/validator/schemas.js';
-import { validateRecorded } from '../../src/runner/traffic-report.js';
+import { hiveFindings, validateRecorded } from '../../src/runner/traffic-report.js';
 
 const TRAFFIC = join(packageRoot, 'fixtures', 'traffic');
 const fixture = (name: string) => join(TRAFFIC, name);
 
-/** The MUST and F rules each bad recording breaks: its own first, then what else the same fault breaks. */
+/** The MUST and F rules the Hive of each bad recording breaks: its own first, then what else the same fault breaks. */
 const BAD: Record<string, readonly string[]> = {
   'bad-T3-put-accepted.jsonl': ['T3'],
   'bad-T4-unquoted-part.jsonl': ['T4'],
   'bad-T5-lone-surrogate.jsonl': ['T5'],
   'bad-E1-no-iam.jsonl': ['E1'],
-  // A client asking for an unlisted code breaks E2 too, and the Hive answered another error than -1.1.
+  // The client asked for an unlisted code (its own fault), and the Hive answered another error than -1.1 (the Hive's).
   'bad-E2-unlisted-code-error.jsonl': ['E2'],
   'bad-Q2-short-password.jsonl': ['Q2'],
   'bad-Q3-never-answers.jsonl': ['Q3'],
@@ -34,7 +35,7 @@ const BAD: Record<string, readonly string[]> = {
   'bad-G1-message-without-ip.jsonl': ['G1'],
   'bad-A1-upper-case-address.jsonl': ['A1'],
   'bad-F1-client-ip-header.jsonl': ['F1'],
-  'bad-F2-user-exists.jsonl': ['F2', 'E2'],
+  'bad-F2-user-exists.jsonl': ['F2'],
   'bad-F3-extra-member.jsonl': ['F3'],
   'bad-T8-set-cookie.har': ['T8'],
   'bad-T9-offset-date.jsonl': ['T9'],
@@ -57,7 +58,7 @@ describe('fixtures/traffic', () => {
     const { code, output } = await run([fixture(name)]);
     expect(output).not.toContain('✗');
     expect(code, output).toBe(0);
-    expect(output).toMatch(/22 exchanges validated.*22 clean, 0 with findings/);
+    expect(output).toMatch(/22 exchanges validated.*22 clean, 0 with findings against the Hive; 0 with client findings/);
   });
 
   it('good.har leaves out the page traffic that is not the protocol', async () => {
@@ -71,8 +72,37 @@ describe('fixtures/traffic', () => {
     expect(code, output).toBe(1);
     expect(output).toContain(`[${rules[0]} `);
     const recording = await readRecordingFile(fixture(name));
-    const broken = new Set(validateRecorded(recording.exchanges).flatMap((v) => v.findings.filter((f) => f.level !== 'SHOULD').map((f) => f.rule)));
+    const broken = new Set(validateRecorded(recording.exchanges).flatMap((v) => hiveFindings(v.findings).filter((f) => f.level !== 'SHOULD').map((f) => f.rule)));
     expect([...broken].sort()).toEqual([...rules].sort());
+  });
+
+  it('good-E2-client-faults.jsonl, a correct Hive refusing what clients sent wrong: conformant, the clients\' faults listed apart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pame-validate-'));
+    const { code, output } = await run([fixture('good-E2-client-faults.jsonl')], ['console', 'json'], dir);
+    expect(code, output).toBe(0);
+    expect(output).not.toMatch(/^✗/m);
+    expect(output).toMatch(/9 exchanges validated: 9 clean, 0 with findings against the Hive; 4 with client findings/);
+    expect(output).toMatch(/verdict for the Hive: conformant$/m);
+    // The clients' section names each fault, as the client's: the unknown code (by POST and by GET), broken JSON, no iam.
+    const clients = output.slice(output.indexOf('client findings:'));
+    expect(clients.match(/\[E2 MUST, client\]/g)).toHaveLength(2);
+    expect(clients).toMatch(/\[T4 MUST, client\] the POST body is not JSON text/);
+    expect(clients).toMatch(/\[E1 MUST, client\] the request lacks iam/);
+    expect(output).not.toContain(', Hive]');
+
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as RunReport;
+    const validate = schemaValidator('run/report.json');
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.verdict).toBe('conformant');
+    expect(report.checks.every((c) => c.status === 'passed')).toBe(true);
+    expect(report.clientFindings?.map((f) => f.rule)).toEqual(['E2', 'E2', 'T4', 'E1']);
+    expect(report.clientFindings?.[0]!.evidence?.request.body).toContain('Epost_user_info');
+  });
+
+  it('judges the reply to a client\'s bad request as usual: an unknown code answered with another error than -1.1 fails the Hive', async () => {
+    const recording = await readRecordingFile(fixture('bad-E2-unlisted-code-error.jsonl'));
+    const findings = validateRecorded(recording.exchanges).flatMap((v) => v.findings);
+    expect(findings.map((f) => `${f.rule} ${f.party}`).sort()).toEqual(['E2 client', 'E2 hive']);
   });
 
   it('writes report.json (valid against its schema), junit.xml and summary.md like pame run', async () => {

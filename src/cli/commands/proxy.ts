@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { createValidatingProxy } from '../../proxy/index.js';
-import { exchangeLine, findingLines } from './validate.js';
+import { exchangeLine, exchangeMark, findingLines } from './validate.js';
 
 interface ProxyArgs {
   hive: string;
@@ -27,7 +27,7 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
       ...(args.log ? { log: args.log } : {}),
       onExchange: (exchange, findings) => {
         if (findings.length === 0 && !args.verbose) return;
-        print(`${findings.length === 0 ? '✓' : '✗'} ${exchange.startedAt} ${exchangeLine(exchange)}`);
+        print(`${exchangeMark(findings)} ${exchange.startedAt} ${exchangeLine(exchange)}`);
         for (const line of findingLines(findings)) print(line);
       },
     });

@@ -8,7 +8,7 @@ import type { ExchangeFinding } from '../../validator/exchange.js';
 import { readHar } from '../../validator/har.js';
 import { readExchangeLog } from '../../validator/jsonl.js';
 import type { Recording } from '../../validator/recorded.js';
-import { breaksMustOrF, trafficReport, validateRecorded } from '../../runner/traffic-report.js';
+import { breaksMustOrF, clientFindings, hiveFindings, trafficReport, validateRecorded } from '../../runner/traffic-report.js';
 
 /** The file reports `pame validate` can write besides the console (a certificate vouches for runs only). */
 export const VALIDATE_REPORTERS = ['console', 'json', 'junit', 'summary'] as const;
@@ -28,8 +28,21 @@ export function exchangeLine(exchange: Exchange): string {
   return `${exchange.request.method} ${exchange.code ?? '(no code)'} → ${outcome}`;
 }
 
+/** The mark of an exchange: ✗ when the Hive broke a MUST or F rule in it; a client's fault alone is no mark against the Hive. */
+export function exchangeMark(findings: readonly ExchangeFinding[]): string {
+  const against = hiveFindings(findings);
+  return against.some((f) => f.level !== 'SHOULD') ? '✗' : against.length > 0 ? '!' : '✓';
+}
+
+/** One line a finding, naming who broke the rule: the Hive, or the client (whose faults bind no Hive). */
 export function findingLines(findings: readonly ExchangeFinding[]): string[] {
-  return findings.map((f) => `  ${f.level === 'SHOULD' ? '!' : '✗'} [${f.rule} ${f.level}, ${f.side}] ${f.message}`);
+  return findings.map((f) => `  ${f.party === 'client' ? '·' : f.level === 'SHOULD' ? '!' : '✗'} [${f.rule} ${f.level}, ${f.party === 'client' ? 'client' : 'Hive'}] ${f.message}`);
+}
+
+function countByRule(findings: readonly ExchangeFinding[]): string {
+  const byRule = new Map<string, number>();
+  for (const { rule, level } of findings) byRule.set(`${rule} ${level}`, (byRule.get(`${rule} ${level}`) ?? 0) + 1);
+  return [...byRule].map(([rule, count]) => `${rule} ×${count}`).join(', ');
 }
 
 /** Reads one recording, HAR or JSONL, by its extension or, failing that, its content. */
@@ -42,8 +55,9 @@ export async function readRecordingFile(path: string, baseUrl?: string): Promise
 
 /**
  * `pame validate`: reads the recordings, validates every exchange, prints the
- * findings of each and a summary, writes the chosen reports; returns the exit
- * code: 1 on any MUST or F finding, 3 when there is nothing to validate.
+ * Hive's findings in each, then the clients' apart, and a summary; writes the
+ * chosen reports; returns the exit code: 1 when the Hive breaks a MUST or F
+ * rule, 3 when there is nothing to validate. Client findings never change it.
  */
 export async function validateFiles(files: readonly string[], options: ValidateOptions, print: (line: string) => void): Promise<number> {
   const started = Date.now();
@@ -61,21 +75,31 @@ export async function validateFiles(files: readonly string[], options: ValidateO
   const validated = validateRecorded(recordings.flatMap((r) => r.exchanges));
 
   for (const { source, exchange, findings } of validated) {
-    if (findings.length === 0 && !options.all) continue;
-    print(`${findings.length === 0 ? '✓' : '✗'} ${source}  ${exchangeLine(exchange)}`);
-    for (const line of findingLines(findings)) print(line);
+    const against = hiveFindings(findings);
+    if (against.length === 0 && !options.all) continue;
+    print(`${exchangeMark(findings)} ${source}  ${exchangeLine(exchange)}`);
+    for (const line of findingLines(against)) print(line);
+  }
+  const byClients = validated.filter((v) => clientFindings(v.findings).length > 0);
+  if (byClients.length > 0) {
+    print('');
+    print("client findings: requests that break a rule. They are the client's fault and count for no verdict; the Hive is judged on its replies to them (profile §11).");
+    for (const { source, exchange, findings } of byClients) {
+      print(`· ${source}  ${exchangeLine(exchange)}`);
+      for (const line of findingLines(clientFindings(findings))) print(line);
+    }
   }
   for (const problem of problems) print(`! ${problem}`);
 
   const notes = [...problems, ...(skipped > 0 ? [`${skipped} entries are not protocol traffic and were not validated`] : [])];
   const report = trafficReport(validated, { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, notes, complete: problems.length === 0 });
-  const byRule = new Map<string, number>();
-  for (const finding of validated.flatMap((v) => v.findings)) byRule.set(`${finding.rule} ${finding.level}`, (byRule.get(`${finding.rule} ${finding.level}`) ?? 0) + 1);
-  const withFindings = validated.filter((v) => v.findings.length > 0).length;
+  const all = validated.flatMap((v) => v.findings);
+  const withFindings = validated.filter((v) => hiveFindings(v.findings).length > 0).length;
   print('');
-  print(`${validated.length} exchanges validated${skipped > 0 ? ` (${skipped} other entries skipped)` : ''}: ${validated.length - withFindings} clean, ${withFindings} with findings`);
-  if (byRule.size > 0) print(`findings by rule: ${[...byRule].map(([rule, count]) => `${rule} ×${count}`).join(', ')}`);
-  print(`verdict for this traffic: ${report.verdict}`);
+  print(`${validated.length} exchanges validated${skipped > 0 ? ` (${skipped} other entries skipped)` : ''}: ${validated.length - withFindings} clean, ${withFindings} with findings against the Hive; ${byClients.length} with client findings`);
+  if (hiveFindings(all).length > 0) print(`Hive findings by rule: ${countByRule(hiveFindings(all))}`);
+  if (byClients.length > 0) print(`client findings by rule (no verdict): ${countByRule(clientFindings(all))}`);
+  print(`verdict for the Hive: ${report.verdict}`);
 
   const written = await writeReports({ report, exitCode: 0, stale: [], expired: [], harnessErrors: [] }, { reporters: options.reporters, reportDir: options.reportDir, timeoutMs: 0 });
   if (written.length > 0) print(`reports: ${written.join(', ')}`);
