@@ -10,6 +10,15 @@ import { ALL_CHECKS, SUITES, type CheckId } from '../suites/catalog.js';
 import { EVERY_BAD_HIVE, NOT_SHOWN_FAILING } from '../fixtures/bad-hives/index.js';
 
 const PROFILE = join(packageRoot, '..', 'shared', 'spec', 'pame-0.2.1-profile.md');
+const STANDARD = join(packageRoot, '..', 'shared', 'spec', 'pame-0.2.1-standard.txt');
+
+/** The bullets of the standard's "Todo" section (a heading underlined with =). */
+function standardTodo(text: string): string[] {
+  const lines = text.split('\n');
+  const heading = lines.findIndex((line, i) => line.trim() === 'Todo' && /^=+$/.test(lines[i + 2]?.trim() ?? ''));
+  const end = lines.findIndex((line, i) => i > heading + 2 && /^=+$/.test(line.trim()));
+  return lines.slice(heading + 3, end).flatMap((line) => /^\s*•\s*(.+?)\s*$/.exec(line)?.[1] ?? []);
+}
 
 /** Every rule id the profile defines: [T4], [Q10], the [G1] of a heading… */
 function profileRuleIds(text: string): Set<string> {
@@ -23,6 +32,13 @@ describe('the rule catalog (schemas/rules.json)', () => {
     const inCatalog = new Set(RULE_CATALOG.rules.map((r) => r.id));
     expect([...inProfile].filter((id) => !inCatalog.has(id)), 'rules of the profile missing from the catalog').toEqual([]);
     expect([...inCatalog].filter((id) => !inProfile.has(id)), 'rules in the catalog the profile does not have').toEqual([]);
+  });
+
+  it("lists the standard's Todo list, item for item, as not yet specified", ({ skip }) => {
+    if (!existsSync(STANDARD)) skip(`the standard is not beside this package (${STANDARD})`);
+    const todo = standardTodo(readFileSync(STANDARD, 'utf8'));
+    expect(todo.length).toBeGreaterThan(0);
+    expect(RULE_CATALOG.notYetSpecified.map((item) => item.standard)).toEqual(todo);
   });
 
   it('lists each rule once, and gives the privacy rules (F) level F and no other rule that level', () => {

@@ -509,6 +509,10 @@ export interface RuleCatalog {
   $schema?: string;
   profile: '0.2.1';
   rules: Rule[];
+  /**
+   * The standard's own Todo list: what 0.2.1 does not specify yet. No check covers it, and outputs say so, never passed or covered.
+   */
+  notYetSpecified: NotYetSpecified[];
 }
 export interface Rule {
   id: string;
@@ -520,6 +524,13 @@ export interface Rule {
    */
   observable?: boolean;
   reason?: string;
+}
+export interface NotYetSpecified {
+  topic: string;
+  /**
+   * The Todo item in the standard's words.
+   */
+  standard: string;
 }
 /**
  * ban-evidence.json, written for a bannable run: exactly the failures at level F (privacy, §8), each with the exchange that shows it, for a network to act on.
@@ -790,6 +801,10 @@ export interface RunReport {
   counts: StatusCounts;
   checks: CheckResult[];
   rules: RuleResult[];
+  /**
+   * What the standard's own Todo list leaves unspecified in this profile (chats, attachments, encryption): no check covers it and the verdict says nothing of it.
+   */
+  notYetSpecified?: string[];
   /**
    * pame validate: rules the clients in the traffic broke with their requests. Rules bind Hives (profile §11): these are the clients' faults, listed apart and never part of the verdict; the Hive is judged on its replies to such requests.
    */

@@ -1,5 +1,6 @@
 import type { CheckResult, RunReport } from '../generated/schemas.js';
 import { REQUEST_CODES } from '../protocol/codes.js';
+import { notYetSpecifiedLine } from '../protocol/rules.js';
 import type { Progress } from '../runner/collector.js';
 import { checkFamily } from './families.js';
 
@@ -105,6 +106,7 @@ export function renderSummary(report: RunReport, style: Style, extra: { stale?: 
   if (report.insecure) out.push(paint(style, 'yellow', `TLS certificates were not verified (--insecure): this run does not show the Hive's TLS is sound`));
   const uncovered = report.rules.filter((r) => r.status === 'uncovered').map((r) => r.id);
   if (uncovered.length > 0) out.push(paint(style, 'yellow', `rules no check covers: ${uncovered.join(' ')}`));
+  if (report.notYetSpecified?.length) out.push(paint(style, 'grey', notYetSpecifiedLine(report.notYetSpecified)));
   const c = report.counts;
   out.push('', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.waived} waived in ${seconds(report.durationMs)} (seed ${report.seed})`);
   const t = report.timings;

@@ -1,4 +1,5 @@
 import type { CheckResult, RuleResult, RunReport, Verdict } from '../generated/schemas.js';
+import { notYetSpecifiedLine } from '../protocol/rules.js';
 import { ruleFamilies } from './families.js';
 
 export const SUMMARY_MD = 'summary.md';
@@ -69,6 +70,7 @@ export function renderMarkdownSummary(report: RunReport): string {
     ...folded(`${c.skipped} skipped`, report.checks.filter((r) => r.status === 'skipped').map((r) => `- ${r.id}: ${markdownText(r.message)}`)),
     ...folded(`${c.waived} waived`, report.checks.filter((r) => r.status === 'waived').map((r) => `- ${r.id}: ${markdownText(r.waiver?.reason ?? '')} (until ${r.waiver?.expires ?? '?'})`)),
     ...folded('notes', [...(report.notes ?? []).map((n) => `- ${markdownText(n)}`), ...(uncovered.length > 0 ? [`- rules no check covers: ${uncovered.join(' ')}`] : [])]),
+    ...(report.notYetSpecified?.length ? [`_${markdownText(notYetSpecifiedLine(report.notYetSpecified))}_`] : []),
   ];
   return sections.join('\n\n') + '\n';
 }

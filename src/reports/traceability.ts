@@ -1,4 +1,4 @@
-import type { Level } from '../generated/schemas.js';
+import type { Level, NotYetSpecified } from '../generated/schemas.js';
 import { RULE_CATALOG } from '../protocol/rules.js';
 
 export interface RuleTrace {
@@ -22,8 +22,11 @@ export function traceRules(coverage: ReadonlyMap<string, readonly string[]>): Ru
   });
 }
 
-/** The traceability table as text: one block per rule, its level, summary and covering checks. */
-export function renderTraceability(traces: readonly RuleTrace[]): string {
+/**
+ * The traceability table as text: one block per rule, its level, summary and
+ * covering checks; then what the profile does not specify yet, covered by nothing.
+ */
+export function renderTraceability(traces: readonly RuleTrace[], notYetSpecified: readonly NotYetSpecified[] = RULE_CATALOG.notYetSpecified): string {
   const width = Math.max(...traces.map((t) => t.id.length));
   const blocks = traces.map((trace) => {
     const coverage =
@@ -32,5 +35,7 @@ export function renderTraceability(traces: readonly RuleTrace[]): string {
     return `${trace.id.padEnd(width)}  ${trace.level.padEnd(6)} §${trace.section}: ${trace.summary}\n${indent}${coverage}`;
   });
   const count = (state: RuleTrace['state']) => traces.filter((t) => t.state === state).length;
-  return `${blocks.join('\n')}\n\n${traces.length} rules: ${count('covered')} covered, ${count('uncovered')} uncovered, ${count('not observable')} not observable\n`;
+  const todo = notYetSpecified.map((item) => `${item.topic.padEnd(width)}  not yet specified in ${RULE_CATALOG.profile}: "${item.standard}" (the standard's Todo list); no check covers it`);
+  const totals = `${traces.length} rules: ${count('covered')} covered, ${count('uncovered')} uncovered, ${count('not observable')} not observable`;
+  return `${[...blocks, ...todo].join('\n')}\n\n${totals}${todo.length > 0 ? `; not yet specified: ${notYetSpecified.map((item) => item.topic).join(', ')}` : ''}\n`;
 }

@@ -11,6 +11,7 @@ import type { CheckResult, RunReport, RunTimings } from '../generated/schemas.js
 import { createHive } from '../hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
+import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
 import { ResultCollector, type Progress } from './collector.js';
 import type { RunOptions } from './options.js';
 import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
@@ -268,6 +269,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       counts,
       checks: waived.results,
       rules: ruleResults(waived.results, catalog.coverage),
+      notYetSpecified: [...NOT_YET_SPECIFIED],
       decision,
       ...(readyMs === undefined ? {} : { timings: runTimings(readyMs, collector, cpuAtStart) }),
     };

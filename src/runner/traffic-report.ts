@@ -3,6 +3,7 @@ import { curlFor, toEvidence } from '../validator/evidence.js';
 import type { Exchange } from '../client/exchange.js';
 import type { CheckResult, Failure, RunReport } from '../generated/schemas.js';
 import { packageVersion } from '../paths.js';
+import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
 import { countStatuses, ruleResults, verdictOf } from './verdict.js';
 import { validateExchange, VALIDATIONS, type ExchangeAspect, type ExchangeFinding } from '../validator/exchange.js';
 import type { SourcedExchange } from '../validator/recorded.js';
@@ -88,6 +89,7 @@ export function trafficReport(validated: readonly ValidatedExchange[], run: { st
     counts: countStatuses(checks),
     checks,
     rules: ruleResults(checks, coverage),
+    notYetSpecified: [...NOT_YET_SPECIFIED],
     clientFindings: failuresOf(validated, (f) => f.party === 'client'),
   };
 }

@@ -3,6 +3,7 @@
 // send (markup, control characters, a lone surrogate, backticks). Nothing in
 // it depends on time, so renderings of it can be snapshotted.
 import type { CheckResult, Evidence, RunReport } from '../../src/generated/schemas.js';
+import { NOT_YET_SPECIFIED } from '../../src/protocol/rules.js';
 import { DEFAULT_POLICY, decide } from '../../src/runner/policy.js';
 import { countStatuses, ruleResults, verdictOf } from '../../src/runner/verdict.js';
 
@@ -73,6 +74,7 @@ export function sampleReport(checks: readonly CheckResult[] = SAMPLE_CHECKS, ove
     counts,
     checks: [...checks],
     rules: ruleResults(checks, coverage),
+    notYetSpecified: [...NOT_YET_SPECIFIED],
     decision: decide(checks, DEFAULT_POLICY, complete),
     ...overrides,
   };

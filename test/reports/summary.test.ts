@@ -34,6 +34,11 @@ describe('summary.md', () => {
     expect(markdown).toContain('- PAME-MSG-002: fix in release 2.1 (until 2999-01-01)');
   });
 
+  it('says what 0.2.1 does not specify yet, outside the rule families (never passed, never covered)', () => {
+    expect(markdown).toContain('_not yet specified in 0.2.1: chats, attachments, encryption \\(the standard\'s Todo list\\); no check covers them and no verdict speaks for them_');
+    expect(markdown.slice(markdown.indexOf('### Rule families'), markdown.indexOf('## Failures'))).not.toMatch(/chats|attachments|encryption/);
+  });
+
   it('for a clean run says conformant and has no failure section', () => {
     const clean = renderMarkdownSummary(passingReport());
     expect(clean.split('\n')[0]).toBe('## ✅ PAME 0.2.1: conformant');

@@ -25,7 +25,7 @@ describe('pame rules', () => {
       { id: 'T12', level: 'MUST', section: '1 Transport', summary: 'other paths are free', checks: [], state: 'not observable', reason: 'nothing to get wrong' },
       { id: 'C6', level: 'MUST', section: '7 Countersign', summary: 'step 1 within 30 s', checks: [], state: 'uncovered' },
     ];
-    expect(renderTraceability(sample)).toBe(
+    expect(renderTraceability(sample, [{ topic: 'chats', standard: 'Complete chats specifications (partially done)' }])).toBe(
       [
         'T4   MUST   §1 Transport: parts are JSON',
         '     checks: PAME-WIRE-004 PAME-WIRE-005',
@@ -33,10 +33,17 @@ describe('pame rules', () => {
         '     not observable: nothing to get wrong',
         'C6   MUST   §7 Countersign: step 1 within 30 s',
         '     UNCOVERED: no check verifies it',
+        'chats  not yet specified in 0.2.1: "Complete chats specifications (partially done)" (the standard\'s Todo list); no check covers it',
         '',
-        '3 rules: 1 covered, 1 uncovered, 1 not observable',
+        '3 rules: 1 covered, 1 uncovered, 1 not observable; not yet specified: chats',
         '',
       ].join('\n'),
     );
+  });
+
+  it('ends with the standard\'s Todo list as not yet specified, covered by nothing', () => {
+    const text = renderTraceability(traces);
+    for (const topic of ['chats', 'attachments', 'encryption']) expect(text).toMatch(new RegExp(`^${topic} +not yet specified in 0\\.2\\.1: .*no check covers it$`, 'm'));
+    expect(text).toMatch(/; not yet specified: chats, attachments, encryption\n$/);
   });
 });

@@ -95,6 +95,7 @@ describe('fixtures/traffic', () => {
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.verdict).toBe('conformant');
     expect(report.checks.every((c) => c.status === 'passed')).toBe(true);
+    expect(report.notYetSpecified).toEqual(['chats', 'attachments', 'encryption']);
     expect(report.clientFindings?.map((f) => f.rule)).toEqual(['E2', 'E2', 'T4', 'E1']);
     expect(report.clientFindings?.[0]!.evidence?.request.body).toContain('Epost_user_info');
   });
