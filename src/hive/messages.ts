@@ -1,6 +1,6 @@
 import type { Message } from '../generated/schemas.js';
 import { parseAddress, type Address } from '../protocol/address.js';
-import { charCount, containsHtml, containsScriptUrl, MAX_SUBJECT_CHARS } from '../protocol/content.js';
+import { charCount, MAX_SUBJECT_CHARS, textDemand } from '../protocol/content.js';
 import { RESP } from '../protocol/reply-codes.js';
 import { bare, type Handler, type Hive, type Parts, type ReplyOf } from './context.js';
 import { startRelays } from './countersign.js';
@@ -20,9 +20,12 @@ export interface Draft {
   readonly body: string;
 }
 
-/** M1 and M2, in either format. */
+/**
+ * M1 and M2, in either format. The reference Hive takes the safe side of M2's
+ * latitude: it refuses the fragments short of M2's forms too (L-M2-fragments).
+ */
 function isSafeText(text: string): boolean {
-  return !containsHtml(text) && !containsScriptUrl(text);
+  return textDemand(text) === 'accept';
 }
 
 function isNonEmpty<T>(items: T[]): items is [T, ...T[]] {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { schemasDir } from '../paths.js';
+import { containsScriptUrl, SCRIPT_URL_FORMAT } from '../protocol/content.js';
 
 export const SCHEMA_BASE = 'https://schemas.pame.test/0.2.1/';
 const FOLDERS = ['common', 'requests', 'replies', 'catalog', 'run'];
@@ -13,6 +14,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 function loadAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
+  // M2 needs a look past the tag (a later ']' or '[/url]') that no linear-time regular expression can take.
+  ajv.addFormat(SCRIPT_URL_FORMAT, { type: 'string', validate: containsScriptUrl });
   for (const folder of FOLDERS) {
     let names: string[];
     try {
