@@ -55,25 +55,35 @@ export const contactsChecks = defineChecks([
   },
   {
     id: 'PAME-CON-002',
-    title: 'Epost_contact_add and _block of a malformed address or an unknown local user get -3.3 and change nothing',
+    title: "Epost_contact_add of a malformed address or an unknown local user, and _block of a malformed address, get -3.3 and change nothing; _block of an unknown local user may get 1 (a block laid in advance, listed as blocked) or -3.3, the Hive's choice",
     rules: ['Q8'],
     level: 'MUST',
     code: 'Epost_contact_add',
     async run(t) {
       const [owner] = await t.loggedIn(1);
       const nobody = t.uniqueName('nobody');
-      const invalid: [string, string][] = [
+      const unknown: [string, string][] = [
         [nobody, 'an unknown local user, written bare'],
         [t.address(nobody), 'an unknown local user, written in full'],
+      ];
+      const malformed: [string, string][] = [
         ['not an address', 'no address at all'],
         ['someone::', 'an address without a domain'],
         ['a::b::c', 'an address with two ::'],
       ];
-      const codes = ['Epost_contact_add', 'Epost_contact_block'] as const;
-      await Promise.all(codes.flatMap((code) => invalid.map(([contact, what]) => edit(t, owner!, code, contact, RESP.NOT_A_CONTACT, 'Q8', `${code} of ${what}: ${JSON.stringify(contact)}`))));
+      await Promise.all([...unknown, ...malformed].map(([contact, what]) => edit(t, owner!, 'Epost_contact_add', contact, RESP.NOT_A_CONTACT, 'Q8', `Epost_contact_add of ${what}: ${JSON.stringify(contact)}`)));
+      await Promise.all(malformed.map(([contact, what]) => edit(t, owner!, 'Epost_contact_block', contact, RESP.NOT_A_CONTACT, 'Q8', `Epost_contact_block of ${what}: ${JSON.stringify(contact)}`)));
+      // Q8 (L-Q8-block-unknown): a block may be laid in advance; once answered 1, it is in the directory, blocked.
+      let laid = 0;
+      for (const [contact, what] of unknown) {
+        const exchange = await t.call('Epost_contact_block', { iam: owner!.address, contact }, { session: owner!.session });
+        if (t.expectResp(exchange, [RESP.OK, RESP.NOT_A_CONTACT], 'Q8', `Epost_contact_block of ${what}: ${JSON.stringify(contact)}`).resp === RESP.OK) laid++;
+      }
+      t.note(`Epost_contact_block of an unknown local user was ${laid > 0 ? 'taken as a block laid in advance (1)' : 'refused (-3.3)'}; both are permitted`);
       // Not an entry of the directory either way: 0 (not there) or -3.3 (not an address).
       await edit(t, owner!, 'Epost_contact_remove', 'not an address', [RESP.NO, RESP.NOT_A_CONTACT], 'Q8', 'removing something that is no address');
-      await expectDirectory(t, owner!, [], 'Q8', 'every edit was refused');
+      const blocked = laid > 0 ? [{ contact: t.address(nobody), blocked: true }] : [];
+      await expectDirectory(t, owner!, blocked, 'Q8', laid > 0 ? 'every edit but the block of an unknown user was refused' : 'every edit was refused');
     },
   },
   {

@@ -10,7 +10,7 @@ import { missingRequirement } from '../src/checks/execute.js';
 import { CheckFailure } from '../src/checks/outcome.js';
 import type { Message } from '../src/generated/schemas.js';
 import { answerJson, confirm, deny, hang, invalidJson, late, oversized, redirect, serverError, type FetchAnswer } from '../src/peer/answers.js';
-import { peerSystemAddress, type PeerName } from '../src/peer/domains.js';
+import { peerDomain, peerSystemAddress, type PeerName } from '../src/peer/domains.js';
 import { describePeerRequest, type RelayRecord } from '../src/peer/record.js';
 import { countersign, type CountersignScenario } from '../src/checks/countersign-scenario.js';
 import type { RuleId } from '../src/protocol/rules.js';
@@ -90,9 +90,9 @@ interface Failing {
  * may look further, and in the end nothing may have reached the user (C3).
  * Each variant's message carries its name as subject, so a delivery shows which.
  */
-async function expectEveryFailureUndelivered(s: CountersignScenario, variants: readonly Failing[], accepted: readonly number[], after?: (ticket: string, what: string) => Promise<void>): Promise<void> {
+async function expectEveryFailureUndelivered(s: CountersignScenario, variants: readonly Failing[], accepted: readonly number[], after?: (ticket: string, what: string) => Promise<void>, recipient?: SessionUser): Promise<void> {
   const { t } = s;
-  const [user] = await t.loggedIn(1);
+  const user = recipient ?? (await t.loggedIn(1))[0];
   await eachVariant(t, variants, async ({ what, answer }) => {
     const ticket = s.ticket({ alpha: answer(peerMessage(s.peerUser('alpha'), [user!.address], { subject: what })) });
     const relay = await s.relay('alpha', ticket);
@@ -101,6 +101,64 @@ async function expectEveryFailureUndelivered(s: CountersignScenario, variants: r
     await after?.(ticket, what);
   });
   await s.expectNothingDelivered(user!, 'C3', `step 2 failed for every relayed message (${variants.map((v) => v.what).join('; ')})`);
+}
+
+/**
+ * The faults of a fetched Message §6 lets the receiving Hive repair or refuse
+ * (L-C3-repair-or-refuse). `spoil` makes the Message as the peer sends it;
+ * the repaired form is the Message before spoiling.
+ */
+interface RepairableFault {
+  readonly what: string;
+  readonly spoil: (message: Message) => Record<string, unknown>;
+}
+
+/** SENT_DATE two hours east of UTC: the same instant. */
+const SENT_DATE_WITH_OFFSET = '2025-03-14T17:09:26+02:00';
+
+const REPAIRABLE: readonly RepairableFault[] = [
+  { what: `a date with an offset (${SENT_DATE_WITH_OFFSET})`, spoil: (m) => ({ ...m, date: SENT_DATE_WITH_OFFSET }) },
+  { what: 'a member §6 does not list (priority)', spoil: (m) => ({ ...m, priority: 'urgent' }) },
+  { what: "'from' and 'to' in upper case", spoil: (m) => ({ ...m, from: m.from.toUpperCase(), to: m.to.map((a) => a.toUpperCase()) }) },
+];
+
+/** The members a delivered Message may carry (§6). */
+const MESSAGE_MEMBERS = new Set(['msg', 'conv', 'from', 'to', 'date', 'ip', 'subject', 'format', 'body']);
+const UTC_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
+/** How a delivered message falls short of the repaired form of `sent`: the faults it kept, and anything else changed. */
+function unrepaired(got: Record<string, unknown>, sent: Message): string[] {
+  const found: string[] = [];
+  const extra = Object.keys(got).filter((member) => !MESSAGE_MEMBERS.has(member));
+  if (extra.length > 0) found.push(`it carries ${extra.map((member) => `'${member}'`).join(', ')}, which §6 does not list`);
+  if (typeof got.date !== 'string' || !UTC_DATE.test(got.date)) found.push(`its date ${JSON.stringify(got.date)} is not written with Z`);
+  const addresses = [got.from, ...(Array.isArray(got.to) ? got.to : [])];
+  if (addresses.some((a) => typeof a === 'string' && a !== a.toLowerCase())) found.push(`its addresses ${JSON.stringify(addresses)} are not lower-case`);
+  if (typeof got.date === 'string' && typeof got.from === 'string' && Array.isArray(got.to)) found.push(...differences(got as unknown as Message, sent));
+  return found;
+}
+
+/**
+ * One repairable fault: the relay gets 1 and the user finds the Message
+ * repaired, or the relay gets 0 and the user finds nothing (C3, §6 "Repair or
+ * refuse"). Any other reply, or a Message delivered as received, fails.
+ */
+async function expectRepairedOrRefused(s: CountersignScenario, fault: RepairableFault): Promise<void> {
+  const { t } = s;
+  const [user] = await t.loggedIn(1);
+  const sent = peerMessage(s.peerUser('alpha'), [user!.address], { subject: fault.what });
+  const ticket = s.ticket({ alpha: confirm(fault.spoil(sent)) });
+  const relay = await s.relay('alpha', ticket);
+  await s.expectStepTwo(ticket, 'alpha', relay);
+  const reply = t.expectResp(relay, [0, 1], 'C3', `step 2 answered with ${fault.what}: repaired and delivered (1) or refused (0)`);
+  if (reply.resp === 0) return s.expectNothingDelivered(user!, 'C3', `the relay of a Message with ${fault.what} was refused with 0`);
+  const exchange = await t.call('Epost_conv_new', { iam: user!.address }, { session: user!.session });
+  const msgs = (exchange.reply?.json as { msgs?: unknown } | undefined)?.msgs;
+  const got = Array.isArray(msgs) ? (msgs as unknown[]).filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object') : [];
+  t.check(got.length === 1, 'Q10', `the relay of a Message with ${fault.what} got 1, yet ${user!.address} has ${got.length} new messages, not 1`, exchange);
+  const wrong = unrepaired(got[0]!, sent);
+  t.check(wrong.length === 0, 'C3', `a Message with ${fault.what} was delivered but not repaired as §6 says (the same instant with Z, no unlisted member, lower-case addresses): ${wrong.join('; ')}`, exchange);
+  t.expectResp(exchange, 1, 'Q6', `${user!.address} reading the repaired message`);
 }
 
 /**
@@ -216,25 +274,30 @@ export const countersignChecks = defineChecks([
   },
   {
     id: 'PAME-CS-005',
-    title: 'step 2 answering with anything but resp 1 and a valid Message delivers nothing, and the relay gets 0',
+    title: 'step 2 answering with anything but resp 1 and a valid Message delivers nothing and the relay gets 0; an offset date, an unlisted member or upper-case addresses may be repaired (delivered with Z, without the member, lower-case) or refused, never delivered as received',
     rules: ['C3', 'G1'],
     level: 'MUST',
     code: 'Epost_msg_relay',
     needs: ['peer', 'registration'],
-    run: countersign(async (s) => {
+    run: countersign(async (s, t) => {
+      const [recipient] = await t.loggedIn(1);
+      const others = Array.from({ length: 50 }, (_, i) => `r${i}::${peerDomain('beta')}`);
       const invalid: readonly Failing[] = [
         { what: 'a Message without ip', answer: ({ ip: _ip, ...m }) => confirm(m) },
-        { what: 'a date not written in UTC (T9)', answer: (m) => confirm({ ...m, date: '2025-03-14T17:09:26+02:00' }) },
+        { what: 'a Message without date', answer: ({ date: _date, ...m }) => confirm(m) },
         { what: 'an ip that is no IP address', answer: (m) => confirm({ ...m, ip: 'localhost' }) },
         { what: 'a body holding an HTML tag (M1)', answer: (m) => confirm({ ...m, body: 'hello <b>there</b>' }) },
         { what: 'a BBCode javascript: URL (M2)', answer: (m) => confirm({ ...m, body: '[url=javascript:alert(1)]look[/url]' }) },
-        { what: 'a member the Message does not have', answer: (m) => confirm({ ...m, priority: 'urgent' }) },
+        { what: "the recipient written bare in 'to'", answer: (m) => confirm({ ...m, to: [recipient!.name] }) },
+        { what: "a 'from' that is no address", answer: (m) => confirm({ ...m, from: 'not an address' }) },
         { what: "an empty 'to'", answer: (m) => confirm({ ...m, to: [] }) },
+        { what: "51 addresses in 'to'", answer: (m) => confirm({ ...m, to: [...m.to, ...others] }) },
         { what: 'a Message that is a string', answer: () => confirm('hello') },
         { what: 'resp 0 with a valid Message attached', answer: (m) => answerJson({ resp: 0, msg: m }) },
         { what: 'resp 1 without a Message', answer: () => answerJson({ resp: 1 }) },
       ];
-      await expectEveryFailureUndelivered(s, invalid, [0]);
+      await expectEveryFailureUndelivered(s, invalid, [0], undefined, recipient);
+      await eachVariant(t, REPAIRABLE, (fault) => expectRepairedOrRefused(s, fault));
     }),
   },
   {

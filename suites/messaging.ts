@@ -71,11 +71,43 @@ const NOT_SCRIPT: readonly Content[] = [
   { subject: 'about data: and javascript:', body: '[url]https://example.org/javascript/[/url]', format: 'bbcode' },
 ];
 
+/**
+ * Fragments short of M2's forms (L-M2-fragments): the Hive may take or refuse
+ * each; taken, it arrives as sent. The first two are the spellings issue 12
+ * found a Hive failed for.
+ */
+const SCRIPT_FRAGMENTS: readonly Content[] = [
+  { body: 'see [IMg=DAtA:', format: 'bbcode' },
+  { body: '[Url!]JaVAScrIPt:alert(1)' },
+  { body: '[url]javascript:alert(1) with no closing tag', format: 'bbcode' },
+  { subject: '[url=jav&#97;script:alert(1)]x[/url]', body: 'a scheme spelled with a character reference' },
+  { body: '[url=java script:alert(1)]x[/url]' },
+  { body: '[img=data:image/png;base64,AAAA]' },
+];
+
 /** Sends each content that must pass, and checks the recipient gets each exactly as sent. */
 async function expectDeliveredAsSent(t: CheckContext, sender: SessionUser, reader: SessionUser, contents: readonly Content[], rule: RuleId): Promise<void> {
   const sent: [Content, MsgSendOk][] = [];
   for (const content of contents) sent.push([content, await sendMessage(t, sender, { to: [reader.address], ...content }, { rule, doing: `sending ${JSON.stringify(content)}, which is allowed` })]);
+  await expectArrivedAsSent(t, reader, sent, rule);
+}
+
+/** Sends each content the Hive may take or refuse (1 or -1.1), and checks the recipient gets each one taken exactly as sent. */
+async function expectTakenArriveAsSent(t: CheckContext, sender: SessionUser, reader: SessionUser, contents: readonly Content[], rule: RuleId): Promise<void> {
+  const taken: [Content, MsgSendOk][] = [];
+  for (const content of contents) {
+    const exchange = await t.call('Epost_msg_send', { iam: sender.address, to: [reader.address], ...content }, { session: sender.session });
+    const reply = t.expectResp(exchange, [RESP.OK, RESP.BAD_REQUEST], rule, `sending ${JSON.stringify(content)}, which the Hive may take or refuse`);
+    if (reply.resp === RESP.OK) taken.push([content, reply as unknown as MsgSendOk]);
+  }
+  t.note(`of ${contents.length} fragments short of M2's forms, the Hive took ${taken.length} and refused ${contents.length - taken.length}; either is permitted`);
+  await expectArrivedAsSent(t, reader, taken, rule);
+}
+
+/** The recipient's new messages are exactly these, each as sent: a refused one left nothing behind. */
+async function expectArrivedAsSent(t: CheckContext, reader: SessionUser, sent: readonly [Content, MsgSendOk][], rule: RuleId): Promise<void> {
   const fresh = await takeNew(t, reader, { rule });
+  t.check(fresh.length === sent.length, rule, `${sent.length} message(s) were taken, yet ${reader.address} received ${fresh.length}: ${JSON.stringify(fresh.map((m) => m.body))}`, t.exchanges.at(-1));
   for (const [content, ok] of sent) {
     const got = findSent(t, fresh, ok, rule, reader.address);
     const expected = { subject: content.subject ?? '', body: content.body, format: content.format ?? 'plain' };
@@ -189,7 +221,7 @@ const messageChecks = defineChecks([
   },
   {
     id: 'PAME-MSG-006',
-    title: 'javascript:, data: and vbscript: URLs in BBCode [url] and [img] tags get -1.1, in body and subject, in plain and bbcode format; safe links pass',
+    title: "javascript:, data: and vbscript: URLs in the BBCode forms M2 fixes ([url=U], [url]U[/url], [img]U[/img]) get -1.1, in body and subject, in plain and bbcode format; safe links pass; fragments short of those forms may be taken (then delivered as sent) or refused, the Hive's choice",
     rules: ['M2'],
     level: 'MUST',
     code: 'Epost_msg_send',
@@ -204,6 +236,7 @@ const messageChecks = defineChecks([
       await Promise.all(attempts.map((content) => expectSendRefused(t, sender!, { to: [reader!.address], ...content }, RESP.BAD_REQUEST, 'M2', `${JSON.stringify(content)} holds a script URL in a BBCode tag`)));
       await expectNothingNew(t, reader!, 'M2', 'every message held a script URL and was refused');
       await expectDeliveredAsSent(t, sender!, reader!, NOT_SCRIPT, 'M2');
+      await expectTakenArriveAsSent(t, sender!, reader!, SCRIPT_FRAGMENTS, 'M2');
     },
   },
   {

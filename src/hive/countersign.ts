@@ -51,20 +51,29 @@ export const answerFetch: Handler<'Epost_msg_fetch'> = async ({ hive, parts, iam
 export type FetchOutcome = { readonly message: Message } | { readonly resp: typeof RESP.NO | typeof RESP.UNKNOWN_ERROR };
 
 /**
+ * §6 lets a receiving Hive repair three faults of a fetched Message (an offset
+ * date, upper-case addresses, unlisted members) or refuse them
+ * (L-C3-repair-or-refuse). The reference Hive refuses: the Message is
+ * validated as fetched.
+ */
+const refuseRepairable = (msg: unknown): unknown => msg;
+
+/**
  * Step 2: asks `baseUrl` for the ticket's Message as this Hive's psychocat.
- * Only an HTTP 200 reply with resp 1 and a valid Message counts (§6); a
+ * Only an HTTP 200 reply with resp 1 and a valid Message (after `repair`) counts (§6); a
  * transport failure (no connection, no reply within the deadline) is -1,
  * anything else 0 (C3).
  */
-export async function fetchTicket(hive: Hive, baseUrl: string, ticket: string): Promise<FetchOutcome> {
+export async function fetchTicket(hive: Hive, baseUrl: string, ticket: string, repair: (msg: unknown) => unknown = refuseRepairable): Promise<FetchOutcome> {
   const exchange = await hive.outbound.call(baseUrl, 'Epost_msg_fetch', { iam: systemAddress(hive.domain), ticket });
   const reply = exchange.reply;
   if (!reply) return { resp: exchange.failure?.kind === 'too-large' ? RESP.NO : RESP.UNKNOWN_ERROR };
   const json = reply.json as { resp?: unknown; msg?: unknown } | null | undefined;
   if (reply.status !== 200 || typeof json !== 'object' || json === null || json.resp !== RESP.OK) return { resp: RESP.NO };
   // The schema check first: it makes sure msg is flat before anything walks it.
-  if (!validateMessage(json.msg).valid || loneSurrogatePaths(json.msg).length > 0) return { resp: RESP.NO };
-  return { message: json.msg as Message };
+  const msg = repair(json.msg);
+  if (!validateMessage(msg).valid || loneSurrogatePaths(msg).length > 0) return { resp: RESP.NO };
+  return { message: msg as Message };
 }
 
 /**
@@ -89,15 +98,19 @@ export function acceptRelayed(hive: Hive, relayingDomain: string, ticket: string
 }
 
 /** Steps 2 and 3 of a relay from `relayingDomain`, with step 2 sent to `baseUrl`. */
-export async function receiveRelay(hive: Hive, relayingDomain: string, ticket: string, baseUrl: string): Promise<ReplyOf<'Epost_msg_relay'>> {
-  const fetched = await fetchTicket(hive, baseUrl, ticket);
+export async function receiveRelay(hive: Hive, relayingDomain: string, ticket: string, baseUrl: string, repair?: (msg: unknown) => unknown): Promise<ReplyOf<'Epost_msg_relay'>> {
+  const fetched = await fetchTicket(hive, baseUrl, ticket, repair);
   return 'message' in fetched ? acceptRelayed(hive, relayingDomain, ticket, fetched.message) : bare(fetched.resp);
 }
 
-/** Q10. Nothing of step 1 but the ticket and iam's domain is used (C1). */
-export const answerRelay: Handler<'Epost_msg_relay'> = async ({ hive, parts, iam }) => {
-  const { ticket } = parts;
-  if (typeof ticket !== 'string' || ticket === '' || charCount(ticket) > MAX_TICKET_CHARS) return bare(RESP.BAD_REQUEST);
-  // C2: step 2 goes to the base URL of the relaying psychocat's domain, never to the caller or a URL it names.
-  return receiveRelay(hive, iam.domain, ticket, hive.resolve(iam.domain));
-};
+/** Q10, with the fetched Message read through `repair` (§6). Nothing of step 1 but the ticket and iam's domain is used (C1). */
+export function answerRelayWith(repair?: (msg: unknown) => unknown): Handler<'Epost_msg_relay'> {
+  return async ({ hive, parts, iam }) => {
+    const { ticket } = parts;
+    if (typeof ticket !== 'string' || ticket === '' || charCount(ticket) > MAX_TICKET_CHARS) return bare(RESP.BAD_REQUEST);
+    // C2: step 2 goes to the base URL of the relaying psychocat's domain, never to the caller or a URL it names.
+    return receiveRelay(hive, iam.domain, ticket, hive.resolve(iam.domain), repair);
+  };
+}
+
+export const answerRelay = answerRelayWith();

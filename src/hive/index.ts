@@ -97,4 +97,4 @@ export { isValidContact } from './accounts.js';
 export { hasBlocked } from './contacts.js';
 export { deliver, recipientRefusal, type MessageContent } from './delivery.js';
 export { readDraft, sendDraft, DEFAULT_PAGE, MAX_PAGE, type Draft } from './messages.js';
-export { startRelays, issuedMessage, fetchTicket, acceptRelayed, receiveRelay, TICKET_LIFETIME_MS, type FetchOutcome } from './countersign.js';
+export { startRelays, issuedMessage, fetchTicket, acceptRelayed, receiveRelay, answerRelayWith, TICKET_LIFETIME_MS, type FetchOutcome } from './countersign.js';

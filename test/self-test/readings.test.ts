@@ -1,0 +1,53 @@
+// The checks touching three latitude points (§6 repair or refuse, Q8 block of
+// an unknown user, M2 fragments), run against the reference Hive, the good
+// Hive taking the other choice, and the bad Hives that overstep the latitude:
+// every permitted choice passes, and what the profile forbids still fails.
+import { describe, expect, it } from 'vitest';
+import { BAD_HIVES } from '../../fixtures/bad-hives/index.js';
+import { GOOD_HIVES } from '../../fixtures/good-hives/index.js';
+import type { HiveOptions, ReferenceHive } from '../../src/hive/index.js';
+import { createHive } from '../../src/hive/index.js';
+import { ALL_CHECKS } from '../../suites/catalog.js';
+import { explain } from '../support/run-checks.js';
+import { resultsAgainst } from './self-test.js';
+
+interface Reading {
+  readonly checks: readonly string[];
+  readonly good: string;
+  readonly bad: readonly string[];
+}
+
+const READINGS: Readonly<Record<string, Reading>> = {
+  'L-C3-repair-or-refuse': { checks: ['PAME-CS-005'], good: 'step2-repairs', bad: ['delivers-unrepaired', 'repairs-every-fault', 'delivers-unconfirmed'] },
+  'L-Q8-block-unknown': { checks: ['PAME-CON-002'], good: 'block-unknown-accepted', bad: ['contacts-sloppy-directory', 'contacts-add-unknown-user'] },
+  'L-M2-fragments': { checks: ['PAME-MSG-006', 'PAME-FUZZ-002', 'PAME-FUZZ-004'], good: 'm2-fragments-accepted', bad: ['msg-script-urls-in-plain'] },
+};
+
+const checksOf = (ids: readonly string[]) => ALL_CHECKS.filter((check) => ids.includes(check.id));
+
+async function verdicts(create: (options: HiveOptions) => ReferenceHive, ids: readonly string[]) {
+  const results = await resultsAgainst(create, checksOf(ids));
+  expect([...results.keys()].sort()).toEqual([...ids].sort());
+  return [...results.values()];
+}
+
+describe.concurrent.each(Object.entries(READINGS))('latitude %s', (point, { checks, good, bad }) => {
+  it(`passes the reference Hive and the good Hive ${good} on ${checks.join(', ')}`, async () => {
+    const hive = GOOD_HIVES.find((candidate) => candidate.name === good);
+    expect(hive?.latitude).toContain(point);
+    for (const create of [createHive, hive!.create]) {
+      const results = await verdicts(create, checks);
+      const notPassed = results.filter((r) => r.status !== 'passed');
+      expect(notPassed, explain(notPassed)).toEqual([]);
+    }
+  }, 180_000);
+
+  it.each(bad)(`still fails the bad Hive %s`, async (name) => {
+    const hive = BAD_HIVES.find((candidate) => candidate.name === name)!;
+    const named = checks.filter((id) => hive.caughtBy.includes(id));
+    expect(named.length, `${name} names none of ${checks.join(', ')} in caughtBy`).toBeGreaterThan(0);
+    const results = await verdicts(hive.create, named);
+    const missed = results.filter((r) => r.status !== 'failed' || !r.failures.some((f) => hive.breaks.includes(f.rule)));
+    expect(missed, explain(missed)).toEqual([]);
+  }, 180_000);
+});
