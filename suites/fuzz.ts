@@ -53,8 +53,8 @@ export const fuzzChecks = defineChecks([
   },
   {
     id: 'PAME-FUZZ-004',
-    title: 'any Unicode subject and body (astral, combining, right-to-left, zero-width, controls) is read back unchanged',
-    rules: ['T5'],
+    title: "any Unicode subject and body (astral, combining, right-to-left, zero-width, controls) is read back unchanged; with HTML or BBCode script URLs set in, M1/M2's forms are refused, lookalikes taken, and fragments short of M2's forms taken or refused (the Hive's choice)",
+    rules: ['T5', 'M1', 'M2'],
     level: 'MUST',
     code: 'Epost_msg_send',
     timeoutMs: FUZZ_CHECK_MS,

@@ -8,7 +8,8 @@ import { REQUEST_CODES, type RequestCode } from '../protocol/codes.js';
 import { Derived } from './live.js';
 import { oddNumber, RawJson } from './numbers.js';
 import { child, deref, partWeight, requestParts, satisfies, type Located, type PartSchema } from './schema-walk.js';
-import { HTML_FRAGMENTS, hugeText, SCRIPT_URLS, text } from './text.js';
+import { SCRIPT_URL_FORMAT } from '../protocol/content.js';
+import { HTML_FRAGMENTS, hugeText, SCRIPT_URLS, scriptUrl, text } from './text.js';
 import { keywordsOf, matching, partValue, validRequest, validValue, type Keywords, type PartsRequest } from './valid.js';
 import { BadUtf8, Twice } from './wire.js';
 
@@ -83,14 +84,14 @@ function outsideEnum(allowed: readonly unknown[]): fc.Arbitrary<Mutation> {
 function matchingNot(not: Located): fc.Arbitrary<string> | undefined {
   const target = deref(not);
   const branches = target.node.anyOf ? target.node.anyOf.map((_, i) => deref(child(target, 'anyOf', i))) : [target];
-  const sources = branches
-    .map((branch) => branch.node.pattern)
-    .filter((pattern): pattern is string => pattern !== undefined)
-    .map((pattern) => {
-      const regex = new RegExp(pattern, 'u');
-      const known = [...HTML_FRAGMENTS, ...SCRIPT_URLS].filter((fragment) => regex.test(fragment));
-      return known.length > 0 ? fc.oneof(fc.constantFrom(...known), matching(pattern)) : matching(pattern);
-    });
+  const sources = branches.flatMap(({ node }): fc.Arbitrary<string>[] => {
+    // M2's format is a hand-written scan, not a pattern: its own generator stands in.
+    if (node.format === SCRIPT_URL_FORMAT) return [fc.oneof(fc.constantFrom(...SCRIPT_URLS), scriptUrl)];
+    if (node.pattern === undefined) return [];
+    const regex = new RegExp(node.pattern, 'u');
+    const known = HTML_FRAGMENTS.filter((fragment) => regex.test(fragment));
+    return [known.length > 0 ? fc.oneof(fc.constantFrom(...known), matching(node.pattern)) : matching(node.pattern)];
+  });
   if (sources.length === 0) return undefined;
   return fc.tuple(text(0, 4), fc.oneof(...sources), text(0, 4)).map((pieces) => pieces.join(''));
 }

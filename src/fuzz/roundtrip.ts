@@ -1,22 +1,45 @@
-// T5: any Unicode subject and body is read back exactly as it was sent.
+// T5: any Unicode subject and body is read back exactly as it was sent; with
+// M1/M2 content set in, the Hive takes, refuses or chooses as the oracle says.
 import fc from 'fast-check';
 import type { CheckContext, TestUser } from '../checks/context.js';
 import { respOf, type Exchange } from '../client/exchange.js';
 import { describeReplyCode } from '../protocol/reply-codes.js';
-import { judgeReply } from './judges.js';
+import { judgeRefused, judgeReply } from './judges.js';
+import { demandOf } from './oracle.js';
 import type { Trail } from './runner.js';
 import { showValue } from './send.js';
+import { HTML_FRAGMENTS, LOOKALIKES, SCRIPT_URLS, scriptUrl, scriptUrlFragment } from './text.js';
 import { partsOf } from './valid.js';
 import { encodeParts, type Method } from './wire.js';
 
-/** A subject, body and format valid by the schema (safe text, subject within its length), and how they travel. */
+/**
+ * A subject, body and format, and how they travel: valid by the schema, or
+ * with a piece of M1/M2 content set in, which the oracle judges (refused,
+ * taken, or the Hive's choice).
+ */
 export interface Letter {
   readonly parts: Readonly<Record<string, unknown>>;
   readonly method: Method;
 }
 
+/** Text M1 and M2 judge: forms every Hive refuses, fragments left to the Hive, lookalikes every Hive takes. */
+const content: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...HTML_FRAGMENTS, ...SCRIPT_URLS),
+  scriptUrl,
+  { weight: 3, arbitrary: scriptUrlFragment },
+  { weight: 2, arbitrary: fc.constantFrom(...LOOKALIKES) },
+);
+
+/** The subject or body with a piece of M1/M2 content set into it. */
+const withContent = (parts: Record<string, unknown>): fc.Arbitrary<Record<string, unknown>> =>
+  fc.record({ part: fc.constantFrom('subject', 'body'), piece: content, at: fc.nat() }).map(({ part, piece, at }) => {
+    const chars = [...String(parts[part])];
+    const i = at % (chars.length + 1);
+    return { ...parts, [part]: [...chars.slice(0, i), piece, ...chars.slice(i)].join('') };
+  });
+
 export const letters: fc.Arbitrary<Letter> = fc.record({
-  parts: partsOf('Epost_msg_send', ['subject', 'body', 'format']),
+  parts: partsOf('Epost_msg_send', ['subject', 'body', 'format']).chain((parts) => fc.oneof({ weight: 3, arbitrary: fc.constant(parts) }, { weight: 2, arbitrary: withContent(parts) })),
   method: fc.constantFrom<Method>('GET', 'POST'),
 });
 
@@ -57,7 +80,11 @@ export async function roundTrip(t: CheckContext, trail: Trail, sender: TestUser 
   const parts = { w: 'Epost_msg_send', iam: sender.address, session: sender.session, to: [recipient.address], ...letter.parts };
   const sent = await trail.send(encodeParts(parts, letter.method, t.env.client.baseUrl, 'Epost_msg_send'));
   judgeReply(t, sent);
-  t.check(respOf(sent) === 1, 'T5', `a message of valid Unicode text was refused with ${describeReplyCode(respOf(sent))}; any scalar value must round-trip`, sent);
+  const demand = demandOf({ kind: 'parts', code: 'Epost_msg_send', method: letter.method, parts }, parts);
+  if (demand.must === 'refuse') return judgeRefused(t, sent, demand.rule, 'its subject or body holds what M1 or M2 forbids');
+  const resp = respOf(sent);
+  if (demand.must === 'either' && resp !== 1) return t.check(resp === -1.1, 'M2', `a message the Hive may take or refuse (${demand.why}) was answered ${describeReplyCode(resp)}, neither 1 nor -1.1`, sent);
+  t.check(resp === 1, 'T5', `a message of valid Unicode text was refused with ${describeReplyCode(resp)}; any scalar value must round-trip`, sent);
   const { conv, msg } = sent.reply!.json as { conv: string; msg: string };
   const { found, exchange } = await findMessage(t, trail, sender, conv, msg);
   t.check(found, 'Q7', `message ${msg} is not in its conversation ${conv}`, exchange);

@@ -62,11 +62,57 @@ export const HTML_FRAGMENTS: readonly string[] = [
   '<A HREF="x">', '<svg/onload=alert(1)>', '<!DOCTYPE html>', '<iframe src=//x>',
 ];
 
-/** Script URLs in BBCode an M2 Hive refuses, in both tags, any case, with spaces and quotes. */
+/** Script URLs in the BBCode forms M2 fixes, which every Hive refuses: both tags, any case, with blanks and quotes. */
 export const SCRIPT_URLS: readonly string[] = [
   '[url=javascript:alert(1)]x[/url]', '[url]javascript:alert(1)[/url]', '[img]data:image/png;base64,AAAA[/img]',
-  '[URL=" VBScript:msgbox(1)"]x[/URL]', "[img='  JaVaScRiPt :x']", '[url]data:text/html,hi[/url]', '[IMG]vbscript:x[/IMG]',
+  '[URL=" VBScript:msgbox(1)"]x[/URL]', "[img] ' JaVaScRiPt:x'[/IMG]", '[url]data:text/html,hi[/url]', '[IMG]vbscript:x[/IMG]',
 ];
+
+/** Fragments short of M2's forms, which a Hive may take or refuse (L-M2-fragments): the two issue 12 found first. */
+export const SCRIPT_URL_FRAGMENTS: readonly string[] = [
+  '[IMg=DAtA:', '[Url!]JaVAScrIPt:', '[img=data:x]', '[url=javascript:alert(1)', '[url]javascript:x', '[url=jav&#97;script:x]',
+  '[url=java script:x]', '[url=javascript :x]', '[url=\u00a0javascript:x]', '[url=http://x]javascript: rocks[/url]', '[url]javascript:x[/img]',
+];
+
+/** The word in random ASCII letter case. */
+const anyCase = (word: string): fc.Arbitrary<string> =>
+  fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((upper) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+
+/** Blanks and quotes M2 trims around U. */
+const trimmed = fc.array(fc.constantFrom(' ', '\t', '\r', '\n', '"', "'"), { maxLength: 3 }).map((chars) => chars.join(''));
+
+/** A URL of a script scheme: the scheme in any case, then a little of anything. */
+const scriptTarget = fc.record({ scheme: fc.constantFrom('javascript', 'data', 'vbscript').chain(anyCase), rest: fc.constantFrom('alert(1)', 'text/html,hi', 'msgbox(1)', '', 'x]y') })
+  .map(({ scheme, rest }) => `${scheme}:${rest}`);
+
+/** One of M2's three forms holding a script URL, tag names in any case: text every Hive refuses. */
+export const scriptUrl: fc.Arbitrary<string> = fc.record({
+  form: fc.constantFrom('url=', 'url', 'img'),
+  before: trimmed,
+  target: scriptTarget,
+  after: trimmed,
+  tail: fc.constantFrom('', 'x', 'link text[/url]'),
+}).chain(({ form, before, target, after, tail }) =>
+  anyCase(form.slice(0, 3)).map((name) => (form === 'url=' ? `[${name}=${before}${target}${after}]${tail}` : `[${name}]${before}${target}${after}[/${name}]`)));
+
+/** Ways a complete form falls short of M2's grammar, each leaving it to the Hive. */
+const SHORTFALLS: readonly ((form: string) => string)[] = [
+  (form) => form.slice(0, form.indexOf(':') + 1), // cut after the scheme: no ']' or closing tag
+  (form) => form.replace(/^\[([a-z]{3})/i, '[$1!'), // junk after the tag name
+  (form) => form.replace(/^\[url\]/i, '[img=').replace(/\[\/url\]$/i, ']'), // [img=U], a form M2 does not name
+  (form) => form.replace(/:/, ' :'), // a blank before the colon
+  (form) => form.replace(/script:|data:/i, (scheme) => `${scheme[0]}&#${scheme.charCodeAt(1)};${scheme.slice(2)}`), // a character reference
+  (form) => form.replace(/\[\/(url|img)\]$/i, '[/b]'), // the wrong closing tag
+];
+
+/** Fragments short of M2's forms, most made from complete ones (a shortfall may leave one whole: the oracle judges each). */
+export const scriptUrlFragment: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(...SCRIPT_URL_FRAGMENTS),
+  fc.record({ form: scriptUrl, shortfall: fc.constantFrom(...SHORTFALLS) }).map(({ form, shortfall }) => shortfall(form)),
+);
+
+/** M1/M2-like text no rule lets a Hive refuse (a Hive must not refuse or change it). */
+export const LOOKALIKES: readonly string[] = UNICODE_EDGES.lookalike!;
 
 /** A long string of one repeated piece, about `bytes` bytes of JSON once encoded: the body limit's neighbourhood (T11). */
 export function hugeText(minBytes: number, maxBytes: number): fc.Arbitrary<string> {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveLive, type LiveContext, type LiveState } from '../../src/fuzz/live.js';
 import { nearValidRequest } from '../../src/fuzz/near-valid.js';
-import { brokenRule } from '../../src/fuzz/oracle.js';
+import { demandOf } from '../../src/fuzz/oracle.js';
 import { locate, requestParts } from '../../src/fuzz/schema-walk.js';
 import { validRequest, type PartsRequest } from '../../src/fuzz/valid.js';
 import { unknownCode, unknownCodeRequest } from '../../src/fuzz/wild.js';
@@ -84,8 +84,9 @@ describe('near-valid requests', () => {
     const samples = fc.sample(nearValidRequest(code), { seed: 5, numRuns: SAMPLES });
     for (const request of samples) {
       const parts = await resolved(request);
-      const rule = brokenRule(request, parts);
-      if (rule === undefined) continue;
+      const demand = demandOf(request, parts);
+      if (demand.must !== 'refuse') continue;
+      const { rule } = demand;
       broken++;
       const violations = validateRequest(isRequestCode(parts.w) ? parts.w : code, parts).violations;
       // Encoding faults (T4) and unknown codes (E2) are not visible to the schema; everything else is, at the named part.
@@ -98,7 +99,10 @@ describe('near-valid requests', () => {
   it('include HTML (M1), script URLs (M2), lone surrogates (T5), encodings (T4) and odd start/limit (E4)', async () => {
     const rules = new Set<string>();
     for (const code of ['Epost_msg_send', 'Epost_conv_old'] as const) {
-      for (const request of fc.sample(nearValidRequest(code), { seed: 9, numRuns: 400 })) rules.add(String(brokenRule(request, await resolved(request))));
+      for (const request of fc.sample(nearValidRequest(code), { seed: 9, numRuns: 400 })) {
+        const demand = demandOf(request, await resolved(request));
+        if (demand.must === 'refuse') rules.add(demand.rule);
+      }
     }
     for (const rule of ['M1', 'M2', 'T5', 'T4', 'E4', 'E1', 'A1']) expect(rules, rule).toContain(rule);
   });
