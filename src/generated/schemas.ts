@@ -48,7 +48,7 @@ export type AddressInput = string;
  */
 export type UtcDate = string;
 /**
- * Subject or body text: no HTML tag (M1) and no script URL inside a BBCode url or img tag (M2). The two patterns are also what the reference Hive applies.
+ * Subject or body text: no HTML tag (M1) and no script URL in the BBCode forms M2 fixes. Fragments short of those forms (M2 leaves them to the Hive) are valid text.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
  * via the `definition` "common_text".
