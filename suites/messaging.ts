@@ -110,7 +110,7 @@ async function expectTakenArriveAsSent(t: CheckContext, sender: SessionUser, rea
 async function expectArrivedAsSent(t: CheckContext, reader: SessionUser, sent: readonly [Content, MsgSendOk][], rule: RuleId, refused: readonly Content[] = []): Promise<void> {
   const fresh = await takeNew(t, reader, { rule });
   const leaked = fresh.filter((m) => refused.some((content) => content.body === m.body));
-  t.check(leaked.length === 0, rule, `refused with -1.1, yet delivered: ${JSON.stringify(leaked.map((m) => m.body))}`, t.exchanges.at(-1));
+  t.check(leaked.length === 0, rule, `refused with -1.1, yet delivered: ${JSON.stringify(leaked.map((m) => m.body))}`, fresh.exchange);
   for (const [content, ok] of sent) {
     const got = findSent(t, fresh, ok, rule, reader.address);
     const expected = { subject: content.subject ?? '', body: content.body, format: content.format ?? 'plain' };
