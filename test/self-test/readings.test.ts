@@ -51,3 +51,21 @@ describe.concurrent.each(Object.entries(READINGS))('latitude %s', (point, { chec
     expect(missed, explain(missed)).toEqual([]);
   }, 180_000);
 });
+
+describe('L-M2-fragments under a large fuzz budget', () => {
+  // A fixed seed and eight times the self-test's budget: the fuzz oracle says "must" only where both choices agree.
+  it.each(['reference', 'm2-fragments-accepted'])('PAME-FUZZ-002 and PAME-FUZZ-004 pass the %s Hive', async (name) => {
+    const create = name === 'reference' ? createHive : GOOD_HIVES.find((candidate) => candidate.name === name)!.create;
+    const results = [...(await resultsAgainst(create, checksOf(['PAME-FUZZ-002', 'PAME-FUZZ-004']), { seed: 20261203, fuzzRuns: 400 })).values()];
+    const notPassed = results.filter((r) => r.status !== 'passed');
+    expect(notPassed, explain(notPassed)).toEqual([]);
+    expect(results).toHaveLength(2);
+  }, 300_000);
+
+  it('PAME-FUZZ-004 still fails a Hive that takes complete script URLs in plain messages', async () => {
+    const bad = BAD_HIVES.find((candidate) => candidate.name === 'msg-script-urls-in-plain')!;
+    const [result] = [...(await resultsAgainst(bad.create, checksOf(['PAME-FUZZ-004']), { seed: 20261203, fuzzRuns: 400 })).values()];
+    expect(result?.status, result && explain([result])).toBe('failed');
+    expect(result!.failures.map((f) => f.rule)).toContain('M2');
+  }, 300_000);
+});
