@@ -7,12 +7,12 @@ import { BAD_HIVES } from '../../fixtures/bad-hives/index.js';
 import { GOOD_HIVES } from '../../fixtures/good-hives/index.js';
 import type { HiveOptions, ReferenceHive } from '../../src/hive/index.js';
 import { createHive } from '../../src/hive/index.js';
-import { ALL_CHECKS } from '../../suites/catalog.js';
+import { ALL_CHECKS, type CheckId } from '../../suites/catalog.js';
 import { explain } from '../support/run-checks.js';
 import { resultsAgainst } from './self-test.js';
 
 interface Reading {
-  readonly checks: readonly string[];
+  readonly checks: readonly CheckId[];
   readonly good: string;
   readonly bad: readonly string[];
 }
@@ -23,9 +23,9 @@ const READINGS: Readonly<Record<string, Reading>> = {
   'L-M2-fragments': { checks: ['PAME-MSG-006', 'PAME-FUZZ-002', 'PAME-FUZZ-004'], good: 'm2-fragments-accepted', bad: ['msg-script-urls-in-plain'] },
 };
 
-const checksOf = (ids: readonly string[]) => ALL_CHECKS.filter((check) => ids.includes(check.id));
+const checksOf = (ids: readonly CheckId[]) => ALL_CHECKS.filter((check) => ids.includes(check.id));
 
-async function verdicts(create: (options: HiveOptions) => ReferenceHive, ids: readonly string[]) {
+async function verdicts(create: (options: HiveOptions) => ReferenceHive, ids: readonly CheckId[]) {
   const results = await resultsAgainst(create, checksOf(ids));
   expect([...results.keys()].sort()).toEqual([...ids].sort());
   return [...results.values()];
