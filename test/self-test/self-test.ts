@@ -3,7 +3,7 @@
 // by the checks it names, and by no check for a rule it does not break.
 // One file per family, so vitest spreads the families over its workers: all
 // targets in one event loop would starve each other (fuzzing is CPU work).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BAD_HIVE_FAMILIES, type BadHive } from '../../fixtures/bad-hives/index.js';
 import { GOOD_HIVES } from '../../fixtures/good-hives/index.js';
 import type { Check } from '../../src/checks/check.js';
@@ -38,26 +38,21 @@ export function isArrangementSkip(result: CheckResult): boolean {
  * Registers one test per good Hive of shard `shard` (of `shards`): the whole
  * suite, fuzzing and countersign included, runs against each and nothing may
  * fail, err or skip beyond what the reference Hive skips. A run mostly waits
- * (countersign timeouts, PAME-CS-007's pause), so a shard starts all its runs
- * at once and their waits overlap, past vitest's limit of 5 concurrent tests;
- * the shards are files, for vitest's workers where there are several.
+ * (countersign timeouts, PAME-CS-007's pause), so the Hives of a shard run
+ * concurrently (vitest's maxConcurrency, 5, at a time: eight full runs at once
+ * in one event loop starved each other past the checks' deadlines); the shards
+ * are files, for vitest's workers where there are several.
  */
 export function goodHivesShard(shard: number, shards: number): void {
   const hives = GOOD_HIVES.filter((_, i) => i % shards === shard);
   if (hives.length === 0) throw new Error(`no good Hive falls in shard ${shard + 1} of ${shards}`);
-  let runs: Map<string, Promise<CheckResult[]>>;
-  beforeAll(() => {
-    runs = new Map(hives.map((good) => [good.name, resultsAgainst((options) => good.create(options), ALL_CHECKS).then((results) => [...results.values()])]));
-    // Each test awaits its own run; a run that throws is reported there, not here.
-    for (const run of runs.values()) run.catch(() => undefined);
-  });
-  describe.each(hives.map((good) => [good.name, good] as const))('good Hive %s', (name, good) => {
+  describe.concurrent.each(hives.map((good) => [good.name, good] as const))('good Hive %s', (_name, good) => {
     it(`passes every check: ${good.reading}`, async () => {
-      const results = await runs.get(name)!;
+      const results = [...(await resultsAgainst((options) => good.create(options), ALL_CHECKS)).values()];
       const wrong = results.filter((r) => r.status === 'failed' || r.status === 'error' || r.status === 'waived' || (r.status === 'skipped' && !isArrangementSkip(r)));
       expect(wrong, `checks that fail, err or skip against a Hive taking a permitted reading:\n${explain(wrong)}`).toEqual([]);
       expect(results.length).toBe(ALL_CHECKS.length);
-    }, 240_000);
+    }, 180_000);
   });
 }
 
