@@ -23,6 +23,16 @@ function mixedCase(text: string): string {
   return [...text].map((char, i) => (i % 2 === 0 ? char.toUpperCase() : char)).join('');
 }
 
+/** The addresses a reply writes: from and to of its Messages, contact of its directory entries. */
+function replyAddresses(json: unknown): string[] {
+  if (json === null || typeof json !== 'object') return [];
+  const reply = json as { msgs?: unknown; msg?: unknown; contacts?: unknown };
+  const messages = [...(Array.isArray(reply.msgs) ? reply.msgs : []), reply.msg] as { from?: unknown; to?: unknown }[];
+  const entries = (Array.isArray(reply.contacts) ? reply.contacts : []) as { contact?: unknown }[];
+  const written = [...messages.flatMap((m) => (m && typeof m === 'object' ? [m.from, ...(Array.isArray(m.to) ? m.to : [])] : [])), ...entries.map((e) => e?.contact)];
+  return written.filter((address): address is string => typeof address === 'string');
+}
+
 /** A POST whose body is this object as JSON, for requests the client cannot build (no w). */
 function postObject(t: CheckContext, parts: Record<string, unknown>): Promise<Exchange> {
   return t.send({ method: 'POST', body: JSON.stringify(parts), headers: { 'content-type': 'application/json' } });
@@ -370,6 +380,39 @@ export const envelopeChecks = defineChecks([
       const contacts = await contactsOf(t, sender, {}, 'A1');
       const written = contacts.map((entry) => entry.contact);
       t.check(sameList(written, [recipient.address]) && written.every(isFullAddress), 'A1', `the contact added as ${bare} is listed as ${JSON.stringify(written)}, not ["${recipient.address}"]`, contacts.exchange);
+    },
+  },
+  {
+    id: 'PAME-ADDR-006',
+    title: 'a user registered and logged in with a mixed-case name is written lower-case in every reply: message from and to, contact lists',
+    rules: ['A1'],
+    level: 'MUST',
+    code: 'Epost_user_register',
+    needs: ['registration'],
+    async run(t) {
+      const domain = domainOf(t);
+      const name = t.uniqueName('mixed');
+      const pass = randomBytes(12).toString('base64url');
+      const registered = `${mixedCase(name)}::${domain}`;
+      t.expectResp(await t.call('Epost_user_register', { iam: registered, pass }), 1, 'A1', `registering ${registered}`);
+      // Logged in and writing as registered: a Hive that keeps the case it was given shows it in what follows.
+      const mixed = { name, pass, address: registered };
+      const user = { ...mixed, session: await t.login(mixed) };
+      const peer = (await t.loggedIn(1))[0]!;
+      const { conv } = await sendMessage(t, user, { to: [peer.address], body: 'from a mixed-case name' }, { rule: 'A1' });
+      await sendMessage(t, peer, { to: [`${name}::${domain}`], body: 'back to the lower-case name' }, { rule: 'A1' });
+      t.expectResp(await t.call('Epost_contact_add', { iam: registered, contact: peer.address }, { session: user.session }), 1, 'A1', `${registered} adding a contact`);
+      t.expectResp(await t.call('Epost_contact_add', { iam: peer.address, contact: `${name}::${domain}` }, { session: peer.session }), 1, 'A1', `adding ${name}::${domain} as a contact`);
+      await t.call('Epost_conv_new', { iam: registered }, { session: user.session });
+      await t.call('Epost_conv_new', { iam: peer.address }, { session: peer.session });
+      await readPage(t, user, conv, {}, { rule: 'A1' });
+      await readPage(t, peer, conv, {}, { rule: 'A1' });
+      await contactsOf(t, user, {}, 'A1');
+      await contactsOf(t, peer, {}, 'A1');
+      for (const exchange of t.exchanges) {
+        const shouting = replyAddresses(exchange.reply?.json).filter((address) => address !== address.toLowerCase());
+        t.check(shouting.length === 0, 'A1', `the reply to ${exchange.code} writes ${shouting.join(', ')}: addresses in replies are lower-case, whatever case the user registered with`, exchange);
+      }
     },
   },
   {
