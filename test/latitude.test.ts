@@ -8,7 +8,7 @@ import { RULES } from '../src/protocol/rules.js';
 import { schemaValidator } from '../src/validator/schemas.js';
 import { ALL_CHECKS } from '../suites/catalog.js';
 
-const CHECK_IDS = new Set(ALL_CHECKS.map((check) => check.id));
+const CHECK_IDS = new Set<string>(ALL_CHECKS.map((check) => check.id));
 const POINT_IDS = new Set(LATITUDE.points.map((point) => point.id));
 
 describe('the latitude catalog (schemas/latitude.json)', () => {
