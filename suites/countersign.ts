@@ -25,6 +25,12 @@ const SENDER_IP = '198.51.100.23';
 const LATE_ANSWER_MS = 11_000;
 /** Messages whose tickets C5 is judged on: three remote domains each, as many tickets as the U3 estimate samples keys. */
 const TICKET_SAMPLE_MESSAGES = 8;
+/**
+ * How long after its relay a ticket is fetched again (Q11: valid at least 10
+ * minutes). A run cannot wait minutes; a few seconds prove the ticket does not
+ * expire at once, and the wait runs beside the other checks, shorter than PAME-CS-007's.
+ */
+const LATE_FETCH_MS = 5_000;
 /** Outbound checks wait up to 30 s for a relay (M3); their budget leaves room to say so. */
 const OUTBOUND_CHECK_MS = 45_000;
 
@@ -103,6 +109,9 @@ async function expectEveryFailureUndelivered(s: CountersignScenario, variants: r
   await s.expectNothingDelivered(user!, 'C3', `step 2 failed for every relayed message (${variants.map((v) => v.what).join('; ')})`);
 }
 
+/** The body of the messages outboundTickets sends. */
+const OUTBOUND_BODY = 'to be fetched';
+
 /**
  * The faults of a fetched Message §6 lets the receiving Hive repair or refuse
  * (L-C3-repair-or-refuse). `spoil` makes the Message as the peer sends it;
@@ -170,7 +179,7 @@ async function outboundTickets(s: CountersignScenario, messages: number, peers: 
   const [sender] = await t.loggedIn(1);
   const since = Date.now();
   const sends = Array.from({ length: messages }, () => peers.map((peer) => ({ peer, recipient: s.peerUser(peer, 'r') })));
-  for (const to of sends) await sendMessage(t, sender!, { to: to.map(({ recipient }) => recipient) as [string, ...string[]], body: 'to be fetched' });
+  for (const to of sends) await sendMessage(t, sender!, { to: to.map(({ recipient }) => recipient) as [string, ...string[]], body: OUTBOUND_BODY });
   const relays = await Promise.all(sends.flat().map(({ peer, recipient }) => expectRelay(s, recipient, peer, since)));
   return relays.map((relay) => relay.ticket);
 }
@@ -523,6 +532,22 @@ export const countersignChecks = defineChecks([
       await s.expectStepTwo(longest, 'alpha', relay);
       t.expectResp(relay, 1, 'Q10', 'a relay whose ticket has 4096 characters, the most allowed');
       await s.deliveredTo(user, 1, 'Q10', 'after a relay with a 4096-character ticket');
+    }),
+  },
+  {
+    id: 'PAME-CS-017',
+    title: `a ticket is still good ${LATE_FETCH_MS / 1000} s after its relay: a late step 2 gets the same Message (Q11 asks at least 10 minutes; a run can wait only seconds)`,
+    rules: ['Q11', 'C3'],
+    level: 'MUST',
+    code: 'Epost_msg_fetch',
+    needs: ['peer', 'registration'],
+    timeoutMs: OUTBOUND_CHECK_MS,
+    run: countersign(async (s, t) => {
+      const [ticket] = (await outboundTickets(s, 1)) as [string];
+      await new Promise((resolve) => setTimeout(resolve, LATE_FETCH_MS));
+      const late = await fetchAs(t, peerSystemAddress('alpha'), ticket);
+      const { msg } = t.expectOk(late, 'Q11', `step 2 sent ${LATE_FETCH_MS / 1000} s after the relay, with the ticket the relay carried`);
+      t.check(msg.body === OUTBOUND_BODY, 'Q11', `the late step 2 returned a Message whose body is ${JSON.stringify(msg.body)}, not the ${JSON.stringify(OUTBOUND_BODY)} sent`, late);
     }),
   },
   {

@@ -23,6 +23,16 @@ function mixedCase(text: string): string {
   return [...text].map((char, i) => (i % 2 === 0 ? char.toUpperCase() : char)).join('');
 }
 
+/** The addresses a reply writes: from and to of its Messages, contact of its directory entries. */
+function replyAddresses(json: unknown): string[] {
+  if (json === null || typeof json !== 'object') return [];
+  const reply = json as { msgs?: unknown; msg?: unknown; contacts?: unknown };
+  const messages = [...(Array.isArray(reply.msgs) ? reply.msgs : []), reply.msg] as { from?: unknown; to?: unknown }[];
+  const entries = (Array.isArray(reply.contacts) ? reply.contacts : []) as { contact?: unknown }[];
+  const written = [...messages.flatMap((m) => (m && typeof m === 'object' ? [m.from, ...(Array.isArray(m.to) ? m.to : [])] : [])), ...entries.map((e) => e?.contact)];
+  return written.filter((address): address is string => typeof address === 'string');
+}
+
 /** A POST whose body is this object as JSON, for requests the client cannot build (no w). */
 function postObject(t: CheckContext, parts: Record<string, unknown>): Promise<Exchange> {
   return t.send({ method: 'POST', body: JSON.stringify(parts), headers: { 'content-type': 'application/json' } });
@@ -39,6 +49,24 @@ function ids(messages: readonly Message[]): string[] {
 
 function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Every message of a conversation, newest first, paged through with `start`:
+ * the Hive's largest page may be as small as it likes (E4 bounds only the default page).
+ */
+async function readWhole(t: CheckContext, reader: SessionUser, conv: string, count: number): Promise<Judged<Message[]>> {
+  const all: Message[] = [];
+  for (;;) {
+    const page = await readPage(t, reader, conv, { start: all.length, limit: count }, { rule: 'E4', doing: `paging through a conversation of ${count} messages` });
+    all.push(...page);
+    if (page.length === 0 || all.length >= count) return judged(all, page.exchange);
+  }
+}
+
+/** Whether `got` is the window of `all` that starts at `start`, holding at least one item and at most `limit` (the Hive's largest page may be smaller, E4). */
+function isWindow<T>(got: readonly T[], all: readonly T[], start: number, limit: number): boolean {
+  return got.length >= 1 && got.length <= limit && sameList(got, all.slice(start, start + got.length));
 }
 
 /** A fresh conversation of `count` messages from one user to another, sent at once. */
@@ -211,23 +239,28 @@ export const envelopeChecks = defineChecks([
   },
   {
     id: 'PAME-ENV-008',
-    title: 'start and limit select the matching window of the conversation; past the end is 0',
+    title: "start and limit select the matching window of the conversation, cut to the Hive's largest page (whatever its size); past the end is 0",
     rules: ['E4', 'Q7'],
     level: 'MUST',
     code: 'Epost_conv_old',
     async run(t) {
       const { reader, conv } = await conversationOf(t, 5);
-      const first = await readPage(t, reader, conv, { limit: 5 }, { rule: 'E4' });
-      const all = ids(first);
-      t.check(all.length === 5, 'E4', `limit 5 returned ${all.length} of 5 messages`, first.exchange);
-      const windows: [Page, string[]][] = [
-        [{ start: 1, limit: 2 }, all.slice(1, 3)],
-        [{ start: 4, limit: 10 }, all.slice(4)],
-        [{ start: 2 }, all.slice(2)],
+      const whole = await readWhole(t, reader, conv, 5);
+      const all = ids(whole);
+      t.check(all.length === 5, 'E4', `paging through with start found ${all.length} of 5 messages`, whole.exchange);
+      // What the Hive serves for a limit it cannot exceed, and for no limit: E4 lets it choose both pages.
+      const largest = (await readPage(t, reader, conv, { limit: 1_000_000 }, { rule: 'E4' })).length;
+      const byDefault = (await readPage(t, reader, conv, {}, { rule: 'E4' })).length;
+      t.note(`largest page served: ${largest} (of 5), default page: ${byDefault}`);
+      const windows: [{ start: number; limit?: number }, number][] = [
+        [{ start: 1, limit: 2 }, Math.min(2, largest)],
+        [{ start: 4, limit: 10 }, Math.min(10, largest)],
+        [{ start: 2 }, byDefault],
       ];
-      for (const [page, expected] of windows) {
+      for (const [page, size] of windows) {
         const read = await readPage(t, reader, conv, page, { rule: 'E4' });
         const got = ids(read);
+        const expected = all.slice(page.start, page.start + size);
         t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} returned messages ${got.join(', ')}, not ${expected.join(', ')}`, read.exchange);
       }
       for (const page of [{ start: 5 }, { start: 1000, limit: 1 }]) {
@@ -262,8 +295,10 @@ export const envelopeChecks = defineChecks([
     code: 'Epost_conv_old',
     async run(t) {
       const { reader, conv } = await conversationOf(t, 3);
+      const newest = ids(await readWhole(t, reader, conv, 3));
       const large = await readPage(t, reader, conv, { limit: 1_000_000 }, { rule: 'E4', doing: 'reading with limit 1000000' });
-      t.check(large.length === 3, 'E4', `limit 1000000 returned ${large.length} of 3 messages`, large.exchange);
+      // The largest page may hold fewer than 3: it is the Hive's choice (E4), but it starts at the newest message.
+      t.check(isWindow(ids(large), newest, 0, 3), 'E4', `limit 1000000 returned ${JSON.stringify(ids(large))}, not the newest messages of ${JSON.stringify(newest)}`, large.exchange);
       const largest = await readPage(t, reader, conv, { limit: Number.MAX_SAFE_INTEGER }, { rule: 'E4', doing: `reading with limit ${Number.MAX_SAFE_INTEGER}` });
       t.check(sameList(ids(largest), ids(large)), 'E4', `limit ${Number.MAX_SAFE_INTEGER} returned ${largest.length} messages, limit 1000000 ${large.length}: both are the largest page`, largest.exchange);
     },
@@ -284,15 +319,16 @@ export const envelopeChecks = defineChecks([
         conv = (await sendMessage(t, from, { to: [to.address], body }, { rule: 'E4' })).conv;
       }
       const newestFirst = [...bodies].reverse();
-      const pages: [Page, string[]][] = [
-        [{}, newestFirst],
-        [{ limit: 2 }, newestFirst.slice(0, 2)],
-        [{ start: 2, limit: 2 }, newestFirst.slice(2, 4)],
+      // Each page is the stretch of newestFirst at its start, as long as the Hive's page allows (E4 lets it be short).
+      const pages: [Page, number, number][] = [
+        [{}, 0, bodies.length],
+        [{ limit: 2 }, 0, 2],
+        [{ start: 2, limit: 2 }, 2, 2],
       ];
-      for (const [page, expected] of pages) {
+      for (const [page, start, limit] of pages) {
         const read = await readPage(t, a, conv, page, { rule: 'E4' });
         const got = read.map((message) => message.body);
-        t.check(sameList(got, expected), 'E4', `${JSON.stringify(page)} listed ${got.join(', ')}; newest first is ${expected.join(', ')}`, read.exchange);
+        t.check(isWindow(got, newestFirst, start, limit), 'E4', `${JSON.stringify(page)} listed ${got.join(', ')}; newest first is ${newestFirst.slice(start, start + limit).join(', ')}`, read.exchange);
       }
     },
   },
@@ -344,6 +380,39 @@ export const envelopeChecks = defineChecks([
       const contacts = await contactsOf(t, sender, {}, 'A1');
       const written = contacts.map((entry) => entry.contact);
       t.check(sameList(written, [recipient.address]) && written.every(isFullAddress), 'A1', `the contact added as ${bare} is listed as ${JSON.stringify(written)}, not ["${recipient.address}"]`, contacts.exchange);
+    },
+  },
+  {
+    id: 'PAME-ADDR-006',
+    title: 'a user registered and logged in with a mixed-case name is written lower-case in every reply: message from and to, contact lists',
+    rules: ['A1'],
+    level: 'MUST',
+    code: 'Epost_user_register',
+    needs: ['registration'],
+    async run(t) {
+      const domain = domainOf(t);
+      const name = t.uniqueName('mixed');
+      const pass = randomBytes(12).toString('base64url');
+      const registered = `${mixedCase(name)}::${domain}`;
+      t.expectResp(await t.call('Epost_user_register', { iam: registered, pass }), 1, 'A1', `registering ${registered}`);
+      // Logged in and writing as registered: a Hive that keeps the case it was given shows it in what follows.
+      const mixed = { name, pass, address: registered };
+      const user = { ...mixed, session: await t.login(mixed) };
+      const peer = (await t.loggedIn(1))[0]!;
+      const { conv } = await sendMessage(t, user, { to: [peer.address], body: 'from a mixed-case name' }, { rule: 'A1' });
+      await sendMessage(t, peer, { to: [`${name}::${domain}`], body: 'back to the lower-case name' }, { rule: 'A1' });
+      t.expectResp(await t.call('Epost_contact_add', { iam: registered, contact: peer.address }, { session: user.session }), 1, 'A1', `${registered} adding a contact`);
+      t.expectResp(await t.call('Epost_contact_add', { iam: peer.address, contact: `${name}::${domain}` }, { session: peer.session }), 1, 'A1', `adding ${name}::${domain} as a contact`);
+      await t.call('Epost_conv_new', { iam: registered }, { session: user.session });
+      await t.call('Epost_conv_new', { iam: peer.address }, { session: peer.session });
+      await readPage(t, user, conv, {}, { rule: 'A1' });
+      await readPage(t, peer, conv, {}, { rule: 'A1' });
+      await contactsOf(t, user, {}, 'A1');
+      await contactsOf(t, peer, {}, 'A1');
+      for (const exchange of t.exchanges) {
+        const shouting = replyAddresses(exchange.reply?.json).filter((address) => address !== address.toLowerCase());
+        t.check(shouting.length === 0, 'A1', `the reply to ${exchange.code} writes ${shouting.join(', ')}: addresses in replies are lower-case, whatever case the user registered with`, exchange);
+      }
     },
   },
   {

@@ -500,6 +500,53 @@ export interface UserRegisterReply {
   resp: ReplyCode & (1 | -1.304 | -1 | -1.1);
 }
 /**
+ * Every point where the profile leaves a Hive a choice (explicitly, or by naming no reply), the choices it permits, which one the reference Hive takes, and the checks that must pass for each (profile §11).
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "catalog_latitude.schema".
+ */
+export interface LatitudeCatalog {
+  $schema?: string;
+  profile: '0.2.1';
+  points: LatitudePoint[];
+}
+export interface LatitudePoint {
+  /**
+   * L-<first rule>-<slug>.
+   */
+  id: string;
+  /**
+   * @minItems 1
+   */
+  rules: [string, ...string[]];
+  /**
+   * explicit: the profile says the Hive may choose; silent: the profile names no reply for the case, so every reply a Hive could reasonably give passes (§11).
+   */
+  kind: 'explicit' | 'silent';
+  /**
+   * The case, in the project's words.
+   */
+  summary: string;
+  /**
+   * Each permitted choice.
+   *
+   * @minItems 2
+   */
+  choices: [string, string, ...string[]];
+  /**
+   * The choice the reference Hive takes; one of choices.
+   */
+  reference: string;
+  /**
+   * Ids of the checks whose verdict the choice could sway; each must pass for every choice.
+   */
+  checks: string[];
+  /**
+   * Why no good Hive takes another choice than the reference Hive's here.
+   */
+  untested?: string;
+}
+/**
  * The project's catalog of the profile's rule ids, each summarised in the project's own words.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
