@@ -8,7 +8,7 @@ const VERDICT_MARK: Record<Verdict, string> = { conformant: '✅', 'conformant w
 
 /** Text shown as is in Markdown: what the Hive sent can hold markup, and a job summary must not render it. */
 export function markdownText(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
+  return text.replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space)).replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
 }
 
 /** A fenced block that no run of backticks in the text can close early. */

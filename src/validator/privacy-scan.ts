@@ -38,14 +38,17 @@ const STANDARD_HEADER_PREFIXES = ['access-control-', 'content-security-policy', 
 const IDENTIFIERS = new Set(['session', 'conv', 'msg', 'hive', 'version']);
 
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/;
-const COORDINATES = /-?\d{1,3}\.\d{3,}\s*[,;/ ]\s*-?\d{1,3}\.\d{3,}/;
+// Two decimal degrees with three decimals or more, apart by white space or by one of , ; / with any white space
+// around it: 48.858, 2.294. Written so that no run of spaces or digits is read twice (a linear match, test/hostile/redos.test.ts).
+const COORDINATES = /\d\.\d{3,}(?:\s*[,;/]|\s)\s*-?\d{1,3}\.\d{3}/;
 const ADDRESS = /^[a-z0-9][a-z0-9._-]{0,63}::[a-z0-9.-]+$/i;
 
 /** The words of a name: lastIp → last, ip; X-Client-IP → x, client, ip; nMsgs → n, msgs. */
 export function wordsOf(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    // An upper-case run ends before the capital that starts a word: XMLHttp → XML Http. A lookahead, so no run is read twice.
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((word) => word.length > 0);
