@@ -4,7 +4,7 @@
 // escaping of console, summary and JUnit. A judge whose cost grows with the
 // square of its input spends minutes on one of these; a linear one, milliseconds.
 import { describe, expect, it } from 'vitest';
-import { scanForPrivacy } from '../../src/checks/privacy-scan.js';
+import { scanForPrivacy } from '../../src/validator/privacy-scan.js';
 import type { Exchange } from '../../src/client/exchange.js';
 import { parseReplyBytes } from '../../src/client/client.js';
 import { brokenRule } from '../../src/fuzz/oracle.js';
