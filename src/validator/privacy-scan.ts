@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Exchange } from '../client/exchange.js';
 import type { RuleId } from '../protocol/rules.js';
+import { excerpt } from '../protocol/excerpt.js';
 import { validateReceivedReply, valueAt } from './validate.js';
 
 export interface PrivacyFinding {
@@ -121,8 +122,8 @@ function headerFindings(headers: Readonly<Record<string, string | string[]>>): P
     if (isStandardHeader(name)) continue;
     const value = Array.isArray(rawValue) ? rawValue.join(', ') : rawValue;
     const byName = betrayedByName(name);
-    if (byName) findings.push({ rule: 'F1', message: `reply header ${rawName} looks like ${byName}` });
-    else if (holdsIp(value) && wordsOf(name).some((word) => CLIENT_WORDS.has(word))) findings.push({ rule: 'F1', message: `reply header ${rawName} carries a client's IP address` });
+    if (byName) findings.push({ rule: 'F1', message: `reply header ${excerpt(rawName)} looks like ${byName}` });
+    else if (holdsIp(value) && wordsOf(name).some((word) => CLIENT_WORDS.has(word))) findings.push({ rule: 'F1', message: `reply header ${excerpt(rawName)} carries a client's IP address` });
   }
   return findings;
 }
@@ -146,16 +147,16 @@ export function scanForPrivacy(exchange: Exchange): PrivacyFinding[] {
     if (violation.rule !== 'F3' && violation.rule !== 'F2') continue;
     // An unlisted code refused with another error code than -1.1 breaks E2, but reveals nothing: not F2.
     if (violation.rule === 'F2' && violation.path === '/resp' && (json as { resp: number }).resp < 0) continue;
-    findings.push({ rule: violation.rule, message: `${code} reply ${violation.path || '/'}: ${violation.message}` });
-    const extra = /'([^']+)'$/.exec(violation.message)?.[1];
+    findings.push({ rule: violation.rule, message: `${code} reply ${excerpt(violation.path || '/')}: ${violation.message}` });
+    const extra = violation.member;
     if (extra === undefined) continue;
     const pointer = violation.path.endsWith(`/${pointerPart(extra)}`) ? violation.path : `${violation.path}/${pointerPart(extra)}`;
     const what = betrayedByMember(extra, valueAt(json, pointer));
-    if (what) findings.push({ rule: 'F1', message: `${code} reply member '${extra}' looks like ${what}` });
+    if (what) findings.push({ rule: 'F1', message: `${code} reply member '${excerpt(extra)}' looks like ${what}` });
   }
   for (const [path, value] of identifiers(json as Record<string, unknown>)) {
-    if (holdsIp(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds an IP address: ${JSON.stringify(value)}` });
-    else if (COORDINATES.test(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds coordinates: ${JSON.stringify(value)}` });
+    if (holdsIp(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds an IP address: ${JSON.stringify(excerpt(value))}` });
+    else if (COORDINATES.test(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds coordinates: ${JSON.stringify(excerpt(value))}` });
   }
   return findings;
 }
