@@ -66,6 +66,21 @@ describe('pame run limits', () => {
     }
   }, 60_000);
 
+  it('a whole run against the quadratic-bait Hive ends in under a minute, failing F3, and is not conformant (issue 13: it used to stall to an "allow")', async () => {
+    const running = await startHostile('quadratic-bait');
+    try {
+      const { run, report } = await pameRun(running, ['--timeout-ms', '2000', '--max-duration', '60000', '--reporter', 'json', '--peer-port', '0', '--quiet']);
+      expect(run.durationMs).toBeLessThan(60_000);
+      expect(report, run.stderr).not.toBeNull();
+      expect(report!.checks.some((c) => c.status === 'failed' && c.failures.some((f) => f.rule === 'F3'))).toBe(true);
+      expect(report!.verdict).toBe('bannable');
+      expect(report!.decision?.action).toBe('ban');
+      expect(run.exitCode).toBe(2);
+    } finally {
+      await running.close();
+    }
+  }, 120_000);
+
   it('--insecure gets past a bad certificate, and the report says the run was insecure', async () => {
     const running = await startHostile('tls-expired');
     try {
