@@ -13,7 +13,7 @@ export interface Violation {
   /** JSON pointer into the validated data ('' for the whole). */
   readonly path: string;
   readonly message: string;
-  /** For a member outside the schema (F3): its name, whole; the message quotes only its start. */
+  /** For a member outside the schema (F3, F2): its name, whole; the message quotes only its start. */
   readonly member?: string;
 }
 
@@ -154,7 +154,7 @@ export function validateReply(code: string, reply: unknown): ValidationResult {
     const extra = Object.keys(reply).filter((k) => k !== 'resp');
     return result([
       ...(resp === -1.1 ? [] : [{ rule: 'F2', path: '/resp', message: `an unknown request code was answered ${resp}, not -1.1` }]),
-      ...extra.map((k) => ({ rule: 'F2', path: `/${k}`, message: `an unknown request code's reply carries '${k}'` })),
+      ...extra.map((k) => ({ rule: 'F2', path: `/${k}`, message: `an unknown request code's reply carries '${excerpt(k)}'`, member: k })),
     ]);
   }
   const spec = CODES[code];

@@ -14,7 +14,7 @@ const patterns = projectPatterns();
 describe('the project\'s regular expressions', () => {
   it('are found: literals in src/ and suites/, patterns in schemas/', () => {
     const where = patterns.map((p) => p.where);
-    expect(where.some((w) => w.startsWith('src/checks/privacy-scan.ts'))).toBe(true);
+    expect(where.some((w) => w.startsWith('src/validator/privacy-scan.ts'))).toBe(true);
     expect(where.some((w) => w.startsWith('suites/'))).toBe(true);
     expect(where.some((w) => w.startsWith('schemas/common/text.json#'))).toBe(true);
   });
