@@ -250,10 +250,16 @@ export type UserRegisterRequest = Envelope & {
  */
 export type Level = 'MUST' | 'SHOULD' | 'F';
 /**
+ * Profile §9, worst first: bannable (an F failure, waived or not), nonconformant (a MUST failure), incomplete (no such failure, but the run was not carried out in full: checks deselected or in error, harness errors, or the --max-duration deadline; it certifies nothing), conformant with warnings (SHOULD failures or waived MUST failures), conformant.
+ *
  * This interface was referenced by `RunReport`'s JSON-Schema
  * via the `definition` "verdict".
  */
-export type Verdict = 'conformant' | 'conformant with warnings' | 'nonconformant' | 'bannable';
+export type Verdict = 'conformant' | 'conformant with warnings' | 'incomplete' | 'nonconformant' | 'bannable';
+/**
+ * A policy action, or incomplete: no failure earned nonconformant or ban, but the run was not carried out in full, so it cannot allow.
+ */
+export type DecisionAction = 'allow' | 'warn' | 'incomplete' | 'nonconformant' | 'ban';
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema
  * via the `definition` "level".
@@ -674,7 +680,15 @@ export interface CertificatePayload {
   startedAt: string;
   verdict: Verdict;
   decision: Decision;
+  /**
+   * False for a partial run (checks deselected) or one not carried out in full: it certifies nothing beyond its rules.
+   */
   complete: boolean;
+  selection: Selection;
+  fuzzRuns: number;
+  waivers?: WaiversApplied;
+  policy: PolicyUsed;
+  arrangement: Arrangement;
   seed: number;
   counts: StatusCounts;
   rules: CertifiedRule[];
@@ -706,8 +720,53 @@ export interface TlsIdentity {
  * via the `definition` "decision".
  */
 export interface Decision {
-  action: 'allow' | 'warn' | 'nonconformant' | 'ban';
+  action: DecisionAction;
   reasons: string[];
+}
+/**
+ * Which checks of the catalog the run was asked to run.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "selection".
+ */
+export interface Selection {
+  only: string[];
+  skip: string[];
+  selected: number;
+  /**
+   * Checks of the catalog left out by only and skip: any makes the run partial.
+   */
+  deselected: number;
+}
+/**
+ * The --waivers file of the run: its SHA-256 and the checks whose failures it waived.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "waiversApplied".
+ */
+export interface WaiversApplied {
+  sha256: string;
+  applied: string[];
+}
+/**
+ * The ban policy the decision was made under: its name and the SHA-256 of its file (none for the built-in profile §9 policy).
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "policyUsed".
+ */
+export interface PolicyUsed {
+  name: string;
+  sha256?: string;
+}
+/**
+ * How the runner stood to the Hive: whether the Hive reached the runner's peer server (else countersign was skipped), and the second source address checks sent from.
+ *
+ * This interface was referenced by `RunReport`'s JSON-Schema
+ * via the `definition` "arrangement".
+ */
+export interface Arrangement {
+  peer: 'reachable' | 'countersign skipped' | 'not needed';
+  secondSourceAddress?: string;
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema
@@ -792,6 +851,7 @@ export interface BanPolicy {
    */
   name?: string;
   levels?: PolicyLevels;
+  waivers?: PolicyWaivers;
   rules?: PolicyRules;
 }
 /**
@@ -801,6 +861,12 @@ export interface PolicyLevels {
   MUST?: PolicyAction;
   SHOULD?: PolicyAction;
   F?: PolicyAction;
+}
+export interface PolicyWaivers {
+  /**
+   * The latest a waiver may expire, in days after the run's start (default 90): a waiver file with a later date is refused.
+   */
+  maxLifetimeDays?: number;
 }
 /**
  * Actions by rule id (T4) or rule family (T); a rule id wins over its family.
@@ -831,9 +897,17 @@ export interface RunReport {
   insecure?: boolean;
   verdict: Verdict;
   /**
-   * False when a check could not be carried out (status error) or the run hit its deadline.
+   * False when a check was deselected (--only, --skip), could not be carried out (status error), the harness failed, or the run hit its deadline.
    */
   complete: boolean;
+  selection?: Selection;
+  /**
+   * The fuzzing budget per property (--fuzz-runs); seed replays it.
+   */
+  fuzzRuns?: number;
+  waivers?: WaiversApplied;
+  policy?: PolicyUsed;
+  arrangement?: Arrangement;
   /**
    * What the verdict does not cover, e.g. countersign not certified.
    */
@@ -908,7 +982,10 @@ export interface WaiverNote {
   reason: string;
   link?: string;
   expires: string;
-  state?: 'applied' | 'expired' | 'stale';
+  /**
+   * refused: the check has an F-level failure, which no waiver hides (profile §9: a ban is not an implementer's to waive).
+   */
+  state?: 'applied' | 'expired' | 'stale' | 'refused';
 }
 /**
  * This interface was referenced by `RunReport`'s JSON-Schema

@@ -25,7 +25,9 @@ export function ruleOf(id: RuleId): Rule {
 
 /** Rule families are the id's letter: T transport, E envelope, A addresses, R reply codes, U sessions, Q request codes, M messages, G Message, C countersign, F privacy. */
 export function familyOf(id: RuleId): string {
-  return id.replace(/[0-9]+$/, '');
+  let end = id.length;
+  while (end > 0 && id[end - 1]! >= '0' && id[end - 1]! <= '9') end--;
+  return id.slice(0, end);
 }
 
 /** Orders rule ids as the profile does: by family letter in catalog order, then number. */

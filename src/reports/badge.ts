@@ -8,14 +8,15 @@ const COLOR: Partial<Record<Verdict, string>> = { conformant: '#2e7d32', 'confor
 // Verdana 11px averages about 6.5 px a character; the badge only needs to fit its text.
 const width = (text: string) => Math.round(text.length * 6.5) + 12;
 
-/** A badge for a conformant run (with or without warnings); none for any other verdict. */
+/** A badge for a complete, conformant run (with or without warnings, waivers counted on it); none for any other. */
 export function renderBadge(report: RunReport): string | undefined {
   const color = report.complete ? COLOR[report.verdict] : undefined;
   if (!color) return undefined;
+  const waived = report.checks.filter((check) => check.status === 'waived').map((check) => check.id);
   const label = `PAME ${report.profile}`;
-  const value = report.verdict;
+  const value = waived.length > 0 ? `${report.verdict}, ${waived.length} waived` : report.verdict;
   const [lw, vw] = [width(label), width(value)];
-  const title = `${report.target} is ${report.verdict} (pame-conformance ${report.suiteVersion}, ${report.startedAt})`;
+  const title = `${report.target} is ${report.verdict} (pame-conformance ${report.suiteVersion}, ${report.startedAt})${waived.length > 0 ? `; waived: ${waived.join(', ')}` : ''}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${lw + vw}" height="20" role="img" aria-label="${xmlText(`${label}: ${value}`)}">
   <title>${xmlText(title)}</title>
   <rect width="${lw}" height="20" fill="#555"/>

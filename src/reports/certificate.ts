@@ -73,8 +73,15 @@ export interface CertifiedContent {
   readonly content: string | Uint8Array;
 }
 
-/** The payload for a report: its verdict, decision, per-rule results, and the digests of the files written beside it. */
+/**
+ * The payload for a report: its verdict, decision, per-rule results, exactly
+ * what was tested (selection, fuzz budget and seed, waivers, policy, how the
+ * runner stood to the Hive), and the digests of the files written beside it.
+ */
 export function certificatePayload(report: RunReport, files: readonly CertifiedContent[], issuedAt: Date, tls?: TlsIdentity): CertificatePayload {
+  const { selection, fuzzRuns, policy, arrangement } = report;
+  // A report written by `pame run` records them all; one that does not cannot say what a certificate would vouch for.
+  if (!selection || fuzzRuns === undefined || !policy || !arrangement) throw new Error('the report does not record what was tested (selection, fuzz budget, policy, arrangement): no certificate can be issued for it');
   return {
     format: 'pame-certificate/1',
     profile: report.profile,
@@ -88,6 +95,11 @@ export function certificatePayload(report: RunReport, files: readonly CertifiedC
     verdict: report.verdict,
     decision: report.decision ?? decide(report.checks, DEFAULT_POLICY, report.complete),
     complete: report.complete,
+    selection,
+    fuzzRuns,
+    ...(report.waivers ? { waivers: report.waivers } : {}),
+    policy,
+    arrangement,
     seed: report.seed,
     counts: report.counts,
     rules: report.rules.map((rule) => ({ id: rule.id, level: rule.level, status: rule.status })),

@@ -83,8 +83,8 @@ export function codeTable(report: RunReport): string {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-const VERDICT_COLOR = { conformant: 'green', 'conformant with warnings': 'yellow', nonconformant: 'red', bannable: 'red' } as const;
-const DECISION_COLOR = { allow: 'green', warn: 'yellow', nonconformant: 'red', ban: 'red' } as const;
+const VERDICT_COLOR = { conformant: 'green', 'conformant with warnings': 'yellow', incomplete: 'yellow', nonconformant: 'red', bannable: 'red' } as const;
+const DECISION_COLOR = { allow: 'green', warn: 'yellow', incomplete: 'yellow', nonconformant: 'red', ban: 'red' } as const;
 
 /** The end of a run as a person reads it: the table, every failure with its evidence and curl line, the verdict. */
 export function renderSummary(report: RunReport, style: Style, extra: { stale?: readonly string[]; expired?: readonly string[] } = {}): string {
@@ -100,6 +100,7 @@ export function renderSummary(report: RunReport, style: Style, extra: { stale?: 
     out.push('', paint(style, 'yellow', `${skipped.length} skipped:`));
     for (const check of skipped) out.push(`  - ${check.id}: ${printable(check.message)}`);
   }
+  for (const check of report.checks.filter((c) => c.status === 'waived')) out.push(paint(style, 'yellow', `waived: ${check.id} [${check.level}] until ${check.waiver?.expires ?? '?'}: ${printable(check.waiver?.reason ?? '')}`));
   for (const line of extra.stale ?? []) out.push(paint(style, 'yellow', `stale waiver: ${line}`));
   for (const line of extra.expired ?? []) out.push(paint(style, 'red', `expired waiver: ${line}`));
   for (const note of report.notes ?? []) out.push(paint(style, 'yellow', `note: ${printable(note)}`));
@@ -111,7 +112,7 @@ export function renderSummary(report: RunReport, style: Style, extra: { stale?: 
   out.push('', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.waived} waived in ${seconds(report.durationMs)} (seed ${report.seed})`);
   const t = report.timings;
   if (t) out.push(`time: ${seconds(t.startupMs)} start-up, ${seconds(t.collectMs)} collection (summed over suite files), ${seconds(t.checksMs)} checks, ${seconds(t.runnerCpuMs)} runner CPU`);
-  out.push(paint(style, 'bold', `verdict: ${paint(style, VERDICT_COLOR[report.verdict], report.verdict)}${report.complete ? '' : ' (incomplete run)'}`));
+  out.push(paint(style, 'bold', `verdict: ${paint(style, VERDICT_COLOR[report.verdict], report.verdict)}${report.complete || report.verdict === 'incomplete' ? '' : ' (incomplete run)'}`));
   if (report.decision) out.push(`decision: ${paint(style, DECISION_COLOR[report.decision.action], report.decision.action)} (${report.decision.reasons.join(', ')})`);
   return out.join('\n');
 }

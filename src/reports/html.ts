@@ -27,7 +27,7 @@ export function htmlReportTitle(report: RunReport): string {
 
 // Allure's page template embeds Google Analytics unconditionally (plugin-awesome 3.x): a page view
 // would tell a third party that someone opened a Hive's report, and offline the page waits on it.
-const ANALYTICS = /\s*<script async src="https:\/\/www\.googletagmanager\.com\/[^"]*"><\/script>\s*<script>[^<]*?gtag\([^<]*?<\/script>/g;
+const ANALYTICS = /<script async src="https:\/\/www\.googletagmanager\.com\/[^"]*"><\/script>\s*<script>(?=[^<]*gtag\()[^<]*<\/script>/g;
 
 /** The `allure` command of the installed allure package (no Java: Allure 3 is Node). */
 function allureCli(): string {

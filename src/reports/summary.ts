@@ -4,11 +4,11 @@ import { ruleFamilies } from './families.js';
 
 export const SUMMARY_MD = 'summary.md';
 
-const VERDICT_MARK: Record<Verdict, string> = { conformant: '✅', 'conformant with warnings': '⚠️', nonconformant: '❌', bannable: '⛔' };
+const VERDICT_MARK: Record<Verdict, string> = { conformant: '✅', 'conformant with warnings': '⚠️', incomplete: '⏸️', nonconformant: '❌', bannable: '⛔' };
 
 /** Text shown as is in Markdown: what the Hive sent can hold markup, and a job summary must not render it. */
 export function markdownText(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
+  return text.replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space)).replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
 }
 
 /** A fenced block that no run of backticks in the text can close early. */
@@ -46,10 +46,18 @@ function folded(title: string, lines: readonly string[]): string[] {
   return lines.length > 0 ? [`<details>\n<summary>${title}</summary>\n\n${lines.join('\n')}\n\n</details>`] : [];
 }
 
+/** The waivers in force, shown open (not folded): a waived failure is what stands between this run and a clean verdict. */
+function waiverSection(report: RunReport): string[] {
+  const shown = report.checks.filter((r) => r.status === 'waived' || r.waiver?.state === 'refused');
+  if (shown.length === 0) return [];
+  const line = (r: CheckResult) => `- ${r.id} [${r.level}]${r.waiver?.state === 'refused' ? ' **refused** (an F-level failure cannot be waived)' : ''}: ${markdownText(r.waiver?.reason ?? '')} (until ${markdownText(r.waiver?.expires ?? '?')})`;
+  return [`### Waivers${report.waivers ? ` (file sha256 \`${report.waivers.sha256}\`)` : ''}`, shown.map(line).join('\n')];
+}
+
 /**
  * summary.md, for a CI job summary: the verdict and decision, a table of rule
- * families, then every failure with its curl line; skips, waivers and notes
- * folded away below.
+ * families, then every failure with its curl line, the waivers in force; skips
+ * and notes folded away below.
  */
 export function renderMarkdownSummary(report: RunReport): string {
   const c = report.counts;
@@ -62,13 +70,13 @@ export function renderMarkdownSummary(report: RunReport): string {
   const bad = report.checks.filter((check) => check.status === 'failed' || check.status === 'error');
   const uncovered = report.rules.filter((r) => r.status === 'uncovered').map((r) => r.id);
   const sections = [
-    `## ${VERDICT_MARK[report.verdict]} PAME ${report.profile}: ${report.verdict}${report.complete ? '' : ' (incomplete run)'}`,
+    `## ${VERDICT_MARK[report.verdict]} PAME ${report.profile}: ${report.verdict}${report.complete || report.verdict === 'incomplete' ? '' : ' (incomplete run)'}`,
     table(['', ''], facts).join('\n'),
     '### Rule families',
     familyTable(report).join('\n'),
     ...(bad.length > 0 ? ['## Failures', ...bad.map(failureSection)] : []),
     ...folded(`${c.skipped} skipped`, report.checks.filter((r) => r.status === 'skipped').map((r) => `- ${r.id}: ${markdownText(r.message)}`)),
-    ...folded(`${c.waived} waived`, report.checks.filter((r) => r.status === 'waived').map((r) => `- ${r.id}: ${markdownText(r.waiver?.reason ?? '')} (until ${r.waiver?.expires ?? '?'})`)),
+    ...waiverSection(report),
     ...folded('notes', [...(report.notes ?? []).map((n) => `- ${markdownText(n)}`), ...(uncovered.length > 0 ? [`- rules no check covers: ${uncovered.join(' ')}`] : [])]),
     ...(report.notYetSpecified?.length ? [`_${markdownText(notYetSpecifiedLine(report.notYetSpecified))}_`] : []),
   ];

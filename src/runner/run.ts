@@ -7,16 +7,16 @@ import { createVitest } from 'vitest/node';
 import { selectedChecks, type Catalog, type Check } from '../checks/check.js';
 import type { CheckSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
-import type { CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
+import type { Arrangement, CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
 import { createHive } from '../hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
 import { ResultCollector, type Progress } from './collector.js';
 import type { RunOptions } from './options.js';
-import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
+import { DEFAULT_LOADED_POLICY, DEFAULT_MAX_WAIVER_DAYS, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
 import { countStatuses, ruleResults, verdictOf, EXIT } from './verdict.js';
-import { applyWaivers, loadWaivers } from './waivers.js';
+import { applyWaivers, loadWaivers, refuseLongWaivers } from './waivers.js';
 
 /** The run could not be carried out (unreachable target, bad arguments): exit 3. */
 export class RunAbort extends Error {}
@@ -173,11 +173,23 @@ function runTimings(readyMs: number, collector: ResultCollector, cpuAtStart: Nod
   };
 }
 
+/** The ids of the checks that need the runner's peer server. */
+function needsPeer(checks: readonly Check[]): Set<string> {
+  return new Set(checks.filter((check) => check.needs?.includes('peer')).map((check) => check.id));
+}
+
 /** The note a run carries when checks that need the peer server were skipped: the verdict does not cover countersign. */
 function uncertifiedCountersign(results: readonly CheckResult[], checks: readonly Check[]): string[] {
-  const needPeer = new Set(checks.filter((check) => check.needs?.includes('peer')).map((check) => check.id));
-  const skipped = results.filter((result) => result.status === 'skipped' && needPeer.has(result.id));
+  const skipped = results.filter((result) => result.status === 'skipped' && needsPeer(checks).has(result.id));
   return skipped.length === 0 ? [] : [`countersign was not certified: ${skipped.length} check(s) that need the runner's peer server were skipped (${skipped[0]!.message})`];
+}
+
+/** How the runner stood to the Hive, for the report and certificate. */
+function arrangementOf(results: readonly CheckResult[], checks: readonly Check[], secondSourceAddress: string | undefined): Arrangement {
+  const peerChecks = needsPeer(checks);
+  const needing = results.filter((result) => peerChecks.has(result.id));
+  const peer = needing.length === 0 ? 'not needed' : needing.some((result) => result.status === 'skipped') ? 'countersign skipped' : 'reachable';
+  return { peer, ...(secondSourceAddress ? { secondSourceAddress } : {}) };
 }
 
 /**
@@ -193,8 +205,15 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
   const peerPort = wantedPort === 0 ? await freePort(options.peerHost) : wantedPort;
   const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
   const map = peerMap(peer);
-  const waivers = options.waivers ? await loadWaivers(options.waivers) : [];
-  const policy = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_POLICY;
+  const loaded = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_LOADED_POLICY;
+  const policy = loaded.policy;
+  const waiverFile = options.waivers ? await loadWaivers(options.waivers).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : undefined;
+  const waivers = waiverFile?.waivers ?? [];
+  try {
+    refuseLongWaivers(waivers, policy.waivers?.maxLifetimeDays ?? DEFAULT_MAX_WAIVER_DAYS, new Date(started), options.waivers ?? '');
+  } catch (error) {
+    throw new RunAbort((error as Error).message);
+  }
 
   const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
   try {
@@ -243,15 +262,21 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
           failures: [], durationMs: 0,
         },
     );
-    const waived = applyWaivers(results, waivers, new Set(catalog.suites.flatMap((suite) => suite.checks.map((c) => c.id))));
-    const verdict = verdictOf(waived.results);
+    const catalogIds = new Set(catalog.suites.flatMap((suite) => suite.checks.map((c) => c.id)));
+    const waived = applyWaivers(results, waivers, catalogIds);
     const counts = countStatuses(waived.results);
+    const deselected = catalogIds.size - selected.length;
     const notes = [
       ...(timedOut ? [`the run hit its deadline (--max-duration ${options.maxDurationMs} ms)`] : []),
       ...collector.harnessErrors.map((e) => `harness error: ${e.split('\n')[0]}`),
+      ...(counts.error > 0 ? [`${counts.error} check(s) could not be carried out (status error)`] : []),
+      ...(deselected > 0 ? [`partial run: ${deselected} of the catalog's ${catalogIds.size} checks were deselected (--only/--skip); it certifies only what it ran`] : []),
+      ...waived.refused.map((line) => `waiver refused: ${line}`),
       ...uncertifiedCountersign(waived.results, selected),
     ];
-    const complete = counts.error === 0 && !timedOut && collector.harnessErrors.length === 0;
+    // A run certifies the Hive only when every check of the catalog was carried out.
+    const complete = deselected === 0 && counts.error === 0 && !timedOut && collector.harnessErrors.length === 0;
+    const verdict = verdictOf(waived.results, complete);
     const decision = decide(waived.results, policy, complete);
     const report: RunReport = {
       profile: '0.2.1',
@@ -261,6 +286,11 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       insecure: options.insecure,
       verdict,
       complete,
+      selection: { only: [...options.only], skip: [...options.skip], selected: selected.length, deselected },
+      fuzzRuns: options.fuzzRuns,
+      ...(waiverFile ? { waivers: { sha256: waiverFile.sha256, applied: waived.results.filter((r) => r.status === 'waived').map((r) => r.id) } } : {}),
+      policy: loaded.used,
+      arrangement: arrangementOf(waived.results, selected, settings.secondSourceAddress),
       notes,
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
@@ -276,7 +306,6 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     // The policy's decision sets the exit code; under the default policy (profile §9) it follows the verdict.
     let exitCode = exitCodeOfDecision(decision, options.strict);
     if (exitCode === EXIT.OK && waived.expired.length > 0) exitCode = EXIT.NONCONFORMANT;
-    if (exitCode === EXIT.OK && !report.complete) exitCode = EXIT.NOT_CARRIED_OUT;
     return { report, exitCode, stale: waived.stale, expired: waived.expired, harnessErrors: collector.harnessErrors };
   } finally {
     await embedded?.close();

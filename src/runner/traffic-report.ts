@@ -80,7 +80,7 @@ export function trafficReport(validated: readonly ValidatedExchange[], run: { st
     suiteVersion: packageVersion,
     target: targetsOf(validated.map((v) => v.exchange)),
     embedded: false,
-    verdict: verdictOf(checks),
+    verdict: verdictOf(checks, run.complete),
     complete: run.complete,
     notes: [...run.notes],
     startedAt: run.startedAt,

@@ -1,12 +1,19 @@
 import type { CheckLevel, CheckResult, RuleResult, StatusCounts, Verdict } from '../generated/schemas.js';
 import { RULE_CATALOG } from '../protocol/rules.js';
 
-/** Profile §9: the worst failure decides. Waived checks do not count; SHOULD failures only warn. */
-export function verdictOf(results: readonly CheckResult[]): Verdict {
-  const levels = new Set<CheckLevel>(results.filter((r) => r.status === 'failed').flatMap((r) => r.failures.map((f) => f.level)));
-  if (levels.has('F')) return 'bannable';
-  if (levels.has('MUST')) return 'nonconformant';
-  if (levels.has('SHOULD')) return 'conformant with warnings';
+/**
+ * Profile §9: the worst failure decides. An F failure bans whether waived or
+ * not; a MUST failure makes the Hive nonconformant; short of those, a run not
+ * carried out in full (`complete` false) certifies nothing: incomplete. Waived
+ * MUST failures and SHOULD failures leave it conformant with warnings.
+ */
+export function verdictOf(results: readonly CheckResult[], complete: boolean): Verdict {
+  const levelsOf = (status: CheckResult['status']) => new Set<CheckLevel>(results.filter((r) => r.status === status).flatMap((r) => r.failures.map((f) => f.level)));
+  const failed = levelsOf('failed');
+  if (failed.has('F') || levelsOf('waived').has('F')) return 'bannable';
+  if (failed.has('MUST')) return 'nonconformant';
+  if (!complete) return 'incomplete';
+  if (failed.has('SHOULD') || results.some((r) => r.status === 'waived')) return 'conformant with warnings';
   return 'conformant';
 }
 

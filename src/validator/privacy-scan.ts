@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Exchange } from '../client/exchange.js';
 import type { RuleId } from '../protocol/rules.js';
+import { excerpt } from '../protocol/excerpt.js';
 import { validateReceivedReply, valueAt } from './validate.js';
 
 export interface PrivacyFinding {
@@ -38,14 +39,17 @@ const STANDARD_HEADER_PREFIXES = ['access-control-', 'content-security-policy', 
 const IDENTIFIERS = new Set(['session', 'conv', 'msg', 'hive', 'version']);
 
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/;
-const COORDINATES = /-?\d{1,3}\.\d{3,}\s*[,;/ ]\s*-?\d{1,3}\.\d{3,}/;
+// Two decimal degrees with three decimals or more, apart by white space or by one of , ; / with any white space
+// around it: 48.858, 2.294. Written so that no run of spaces or digits is read twice (a linear match, test/hostile/redos.test.ts).
+const COORDINATES = /\d\.\d{3,}(?:\s*[,;/]|\s)\s*-?\d{1,3}\.\d{3}/;
 const ADDRESS = /^[a-z0-9][a-z0-9._-]{0,63}::[a-z0-9.-]+$/i;
 
 /** The words of a name: lastIp → last, ip; X-Client-IP → x, client, ip; nMsgs → n, msgs. */
 export function wordsOf(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    // An upper-case run ends before the capital that starts a word: XMLHttp → XML Http. A lookahead, so no run is read twice.
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1 ')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((word) => word.length > 0);
@@ -118,8 +122,8 @@ function headerFindings(headers: Readonly<Record<string, string | string[]>>): P
     if (isStandardHeader(name)) continue;
     const value = Array.isArray(rawValue) ? rawValue.join(', ') : rawValue;
     const byName = betrayedByName(name);
-    if (byName) findings.push({ rule: 'F1', message: `reply header ${rawName} looks like ${byName}` });
-    else if (holdsIp(value) && wordsOf(name).some((word) => CLIENT_WORDS.has(word))) findings.push({ rule: 'F1', message: `reply header ${rawName} carries a client's IP address` });
+    if (byName) findings.push({ rule: 'F1', message: `reply header ${excerpt(rawName)} looks like ${byName}` });
+    else if (holdsIp(value) && wordsOf(name).some((word) => CLIENT_WORDS.has(word))) findings.push({ rule: 'F1', message: `reply header ${excerpt(rawName)} carries a client's IP address` });
   }
   return findings;
 }
@@ -143,16 +147,16 @@ export function scanForPrivacy(exchange: Exchange): PrivacyFinding[] {
     if (violation.rule !== 'F3' && violation.rule !== 'F2') continue;
     // An unlisted code refused with another error code than -1.1 breaks E2, but reveals nothing: not F2.
     if (violation.rule === 'F2' && violation.path === '/resp' && (json as { resp: number }).resp < 0) continue;
-    findings.push({ rule: violation.rule, message: `${code} reply ${violation.path || '/'}: ${violation.message}` });
-    const extra = /'([^']+)'$/.exec(violation.message)?.[1];
+    findings.push({ rule: violation.rule, message: `${code} reply ${excerpt(violation.path || '/')}: ${violation.message}` });
+    const extra = violation.member;
     if (extra === undefined) continue;
     const pointer = violation.path.endsWith(`/${pointerPart(extra)}`) ? violation.path : `${violation.path}/${pointerPart(extra)}`;
     const what = betrayedByMember(extra, valueAt(json, pointer));
-    if (what) findings.push({ rule: 'F1', message: `${code} reply member '${extra}' looks like ${what}` });
+    if (what) findings.push({ rule: 'F1', message: `${code} reply member '${excerpt(extra)}' looks like ${what}` });
   }
   for (const [path, value] of identifiers(json as Record<string, unknown>)) {
-    if (holdsIp(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds an IP address: ${JSON.stringify(value)}` });
-    else if (COORDINATES.test(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds coordinates: ${JSON.stringify(value)}` });
+    if (holdsIp(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds an IP address: ${JSON.stringify(excerpt(value))}` });
+    else if (COORDINATES.test(value)) findings.push({ rule: 'F1', message: `${code} reply ${path} embeds coordinates: ${JSON.stringify(excerpt(value))}` });
   }
   return findings;
 }

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { CODES, isRequestCode, type RequestCode } from '../protocol/codes.js';
 import { parseAddress } from '../protocol/address.js';
 import { containsHtml } from '../protocol/content.js';
+import { excerpt } from '../protocol/excerpt.js';
 import { isReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
 import { schemaValidator, type ErrorObject } from './schemas.js';
@@ -12,6 +13,8 @@ export interface Violation {
   /** JSON pointer into the validated data ('' for the whole). */
   readonly path: string;
   readonly message: string;
+  /** For a member outside the schema (F3, F2): its name, whole; the message quotes only its start. */
+  readonly member?: string;
 }
 
 export interface ValidationResult {
@@ -80,8 +83,9 @@ function violationsFrom(errors: readonly ErrorObject[] | null | undefined, data:
     .map((e) => {
       // Only Epost_msg_fetch's msg and Epost_conv_*'s msgs hold Messages (G1); Epost_msg_send's msg is an id.
       const inMessage = (ownRule === 'Q11' && /^\/msg(\/|$)/.test(e.instancePath)) || /^\/msgs\/\d+(\/|$)/.test(e.instancePath);
-      const extra = e.keyword === 'additionalProperties' ? ` '${String(e.params.additionalProperty)}'` : '';
-      return { rule: ruleForError(e, data, ownRule, inMessage), path: e.instancePath, message: `${e.message ?? e.keyword}${extra}` };
+      const member = e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : undefined;
+      const violation = { rule: ruleForError(e, data, ownRule, inMessage), path: e.instancePath, message: `${e.message ?? e.keyword}${member === undefined ? '' : ` '${excerpt(member)}'`}` };
+      return member === undefined ? violation : { ...violation, member };
     });
 }
 
@@ -150,7 +154,7 @@ export function validateReply(code: string, reply: unknown): ValidationResult {
     const extra = Object.keys(reply).filter((k) => k !== 'resp');
     return result([
       ...(resp === -1.1 ? [] : [{ rule: 'F2', path: '/resp', message: `an unknown request code was answered ${resp}, not -1.1` }]),
-      ...extra.map((k) => ({ rule: 'F2', path: `/${k}`, message: `an unknown request code's reply carries '${k}'` })),
+      ...extra.map((k) => ({ rule: 'F2', path: `/${k}`, message: `an unknown request code's reply carries '${excerpt(k)}'`, member: k })),
     ]);
   }
   const spec = CODES[code];

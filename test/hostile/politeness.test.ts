@@ -1,13 +1,14 @@
 // A run is safe to point at a production Hive: it keeps to --concurrency and
 // --rate across all its workers, names every user it registers with its
 // recognisable prefix, and closes every session it opened.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busiestWindow, createAccountingHive } from '../../fixtures/hostile/accounting.js';
 import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
 import { peerMap } from '../../src/peer/domains.js';
+import type { RunReport } from '../../src/generated/schemas.js';
 import { freePort } from '../../src/runner/run.js';
 import { ALL_CHECKS } from '../../suites/catalog.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
@@ -29,7 +30,11 @@ describe('politeness', () => {
       // Three suites, so two workers share the budget; two of the checks open sessions from a second address.
       const only = ['PAME-SES-007', 'PAME-MSG-010', 'PAME-CON-001', 'PAME-CON-002'];
       const run = await runCli(['run', '--hive', url, '--report-dir', dir, '--only', ...only, '--concurrency', String(concurrency), '--rate', String(rate), '--reporter', 'json', '--peer-port', '0', '--quiet'], { killAfterMs: 120_000 });
-      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      // A partial run (--only) certifies nothing: verdict incomplete, exit 3; every check it ran passed.
+      expect(run.exitCode, run.stdout + run.stderr).toBe(3);
+      const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as RunReport;
+      expect(report.verdict).toBe('incomplete');
+      expect(report.checks.filter((check) => check.status !== 'passed').map((check) => `${check.id} ${check.status}: ${check.message}`)).toEqual([]);
       const seen = accounting();
       expect(seen.arrivals.length, 'enough requests that the rate bound matters').toBeGreaterThan(rate);
       expect(seen.maxInFlight).toBeLessThanOrEqual(concurrency);

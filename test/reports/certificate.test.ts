@@ -46,10 +46,10 @@ describe('the signed certificate', () => {
   });
 
   it('is valid against the signer\'s public key, and says what it attests', async () => {
-    const verification = await verifyCertificate(join(dir, CERTIFICATE_JSON), publicPem);
+    const verification = await verifyCertificate(join(dir, CERTIFICATE_JSON), [publicPem]);
     expect(verification.problems).toEqual([]);
     expect(verification.valid).toBe(true);
-    expect(verification.facts[0]).toBe('http://127.0.0.1:8080/ was bannable (decision ban) under PAME 0.2.1, pame-conformance 0.1.0, run 2026-01-02T03:04:05.000Z, seed 42, incomplete run');
+    expect(verification.facts[0]).toBe('http://127.0.0.1:8080/ was bannable (decision ban) under PAME 0.2.1, pame-conformance 0.1.0, run 2026-01-02T03:04:05.000Z, seed 42, incomplete run (not carried out in full)');
   });
 
   it('holds the profile, target, date, verdict, per-rule results, suite version, seed and file digests, and matches its schema', async () => {
@@ -71,7 +71,7 @@ describe('the signed certificate', () => {
     for (let at = 0; at < bytes.length; at++) {
       const tampered = Buffer.from(bytes);
       tampered[at] = tampered[at]! ^ 0x01;
-      if ((await verifyCertificateBytes(tampered, readBeside, publicPem)).valid) survivors.push(at);
+      if ((await verifyCertificateBytes(tampered, readBeside, [publicPem])).valid) survivors.push(at);
     }
     expect(survivors).toEqual([]);
   });
@@ -80,7 +80,7 @@ describe('the signed certificate', () => {
     for (const name of ['report.json', 'exchanges.jsonl', 'ban-evidence.json']) {
       const copy = await certify(sampleReport(), keyPath);
       await flipByte(join(copy, name), 100);
-      const verification = await verifyCertificate(join(copy, CERTIFICATE_JSON), publicPem);
+      const verification = await verifyCertificate(join(copy, CERTIFICATE_JSON), [publicPem]);
       expect(verification.valid, name).toBe(false);
       expect(verification.problems, name).toContain(`${name}: its SHA-256 is not the certified one: the file was altered`);
     }
@@ -88,23 +88,24 @@ describe('the signed certificate', () => {
 
   it('fails against another key, even when re-signed consistently with that key', async () => {
     const other = publicKeyPem(generateKeyPairSync('ed25519').publicKey);
-    const verification = await verifyCertificate(join(dir, CERTIFICATE_JSON), other);
+    const verification = await verifyCertificate(join(dir, CERTIFICATE_JSON), [other]);
     expect(verification.valid).toBe(false);
-    expect(verification.problems.join('\n')).toMatch(/not by the given key/);
+    expect(verification.problems.join('\n')).toMatch(/not among the pinned keys/);
     const forged = await certify(sampleReport());
-    expect((await verifyCertificate(join(forged, CERTIFICATE_JSON), publicPem)).valid).toBe(false);
+    expect((await verifyCertificate(join(forged, CERTIFICATE_JSON), [publicPem])).valid).toBe(false);
   });
 
   it('fails when a file it names is missing', async () => {
     const copy = await certify(sampleReport(), keyPath);
     await rm(join(copy, 'exchanges.jsonl'));
-    expect((await verifyCertificate(join(copy, CERTIFICATE_JSON), publicPem)).problems).toContain('exchanges.jsonl: missing');
+    expect((await verifyCertificate(join(copy, CERTIFICATE_JSON), [publicPem])).problems).toContain('exchanges.jsonl: missing');
   });
 
   it('without --signing-key is signed by an ephemeral key it carries, and says that proves integrity only', async () => {
     const copy = await certify(passingReport());
     const verification = await verifyCertificate(join(copy, CERTIFICATE_JSON));
     expect(verification.valid).toBe(true);
+    expect(verification.pinned).toBe(false);
     expect(verification.facts.at(-1)).toMatch(/ephemeral key .* not who ran the suite/);
     await flipByte(join(copy, 'report.json'), 50);
     expect((await verifyCertificate(join(copy, CERTIFICATE_JSON))).valid).toBe(false);
@@ -179,5 +180,67 @@ describe('the TLS fingerprint', () => {
 
   it('says why when no certificate can be read', async () => {
     expect((await presentedCertificate('https://127.0.0.1:1/')).unavailable).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('what a certificate says was tested', () => {
+  it('records the selection, fuzz budget and seed, waivers (ids and file digest), policy (name and digest), arrangement, profile and suite version', async () => {
+    const waivers = { sha256: 'a'.repeat(64), applied: ['PAME-MSG-002'] };
+    const policy = { name: 'test network', sha256: 'b'.repeat(64) };
+    const selection = { only: ['PAME-PING-001'], skip: [], selected: 1, deselected: 150 };
+    const report = sampleReport(undefined, { waivers, policy, selection, fuzzRuns: 7, complete: false });
+    const dir = await certify(report);
+    const { payload } = JSON.parse(await readFile(join(dir, CERTIFICATE_JSON), 'utf8')) as Certificate;
+    expect(payload).toMatchObject({ profile: '0.2.1', suiteVersion: '0.1.0', seed: 42, fuzzRuns: 7, selection, waivers, policy, arrangement: { peer: 'reachable', secondSourceAddress: '127.0.0.2' }, complete: false });
+    const verification = await verifyCertificate(join(dir, CERTIFICATE_JSON));
+    expect(verification.valid).toBe(true);
+    expect(verification.scope).toMatch(/^partial \(150 checks of the catalog deselected/);
+  });
+
+  it('refuses to certify a report that does not record what was tested', async () => {
+    const { selection: _dropped, ...report } = sampleReport();
+    await expect(certify(report as RunReport)).rejects.toThrow(/does not record what was tested/);
+  });
+});
+
+describe('pame verify-certificate', () => {
+  async function verifyCli(args: Record<string, string | undefined>): Promise<{ exitCode: number; out: string }> {
+    const { verifyCertificateCommand } = await import('../../src/cli/commands/verify-certificate.js');
+    const out: string[] = [];
+    const write = process.stdout.write;
+    const before = process.exitCode;
+    process.exitCode = 0;
+    process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      await (verifyCertificateCommand.handler as (a: unknown) => Promise<void>)(args);
+      return { exitCode: Number(process.exitCode ?? 0), out: out.join('') };
+    } finally {
+      process.stdout.write = write;
+      process.exitCode = before;
+    }
+  }
+
+  const keys = generateKeyPairSync('ed25519');
+  const privatePem = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const publicPem = publicKeyPem(keys.publicKey);
+
+  it('exits 0 only against a pinned key (--public-key or --keys); a forger\'s re-signed certificate is integrity only, exit 4', async () => {
+    const dir = await certify(passingReport(), await writeKey(privatePem));
+    const file = join(dir, CERTIFICATE_JSON);
+    const keysFile = await writeKey(`# the network's signers\n${publicKeyPem(generateKeyPairSync('ed25519').publicKey)}${publicPem}`);
+    expect(await verifyCli({ file, 'public-key': await writeKey(publicPem) })).toMatchObject({ exitCode: 0, out: expect.stringMatching(/^valid: /) });
+    expect(await verifyCli({ file, keys: keysFile })).toMatchObject({ exitCode: 0, out: expect.stringMatching(/^valid: /) });
+    expect(await verifyCli({ file })).toMatchObject({ exitCode: 4, out: expect.stringMatching(/^integrity only: signer not pinned: /) });
+    // The forger: edits the verdict and signs afresh with a key of their own.
+    const forged = await certify({ ...sampleReport(), verdict: 'conformant' });
+    expect(await verifyCli({ file: join(forged, CERTIFICATE_JSON) })).toMatchObject({ exitCode: 4 });
+    expect(await verifyCli({ file: join(forged, CERTIFICATE_JSON), keys: keysFile })).toMatchObject({ exitCode: 1, out: expect.stringMatching(/^INVALID: /) });
+  });
+
+  it('says partial in its first line for a run with checks deselected', async () => {
+    const dir = await certify(sampleReport(undefined, { selection: { only: ['PAME-PING'], skip: [], selected: 3, deselected: 148 }, complete: false }), await writeKey(privatePem));
+    const { exitCode, out } = await verifyCli({ file: join(dir, CERTIFICATE_JSON), 'public-key': await writeKey(publicPem) });
+    expect(exitCode).toBe(0);
+    expect(out.split('\n')[0]).toMatch(/^valid, partial \(148 checks of the catalog deselected/);
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,14 +18,14 @@ async function policyFile(content: unknown): Promise<string> {
 
 describe('the ban policy', () => {
   it('by default is profile §9: the decision matches the verdict for every mix of failures', () => {
-    const expected: Record<Verdict, string> = { conformant: 'allow', 'conformant with warnings': 'warn', nonconformant: 'nonconformant', bannable: 'ban' };
+    const expected: Record<Verdict, string> = { conformant: 'allow', 'conformant with warnings': 'warn', incomplete: 'incomplete', nonconformant: 'nonconformant', bannable: 'ban' };
     const mixes: CheckResult[][] = [byId('PAME-PING-001'), byId('PAME-TRN-010'), byId('PAME-TRN-004', 'PAME-TRN-010'), SAMPLE_CHECKS, byId('PAME-MSG-002')];
-    for (const checks of mixes) expect(decide(checks, DEFAULT_POLICY, true).action).toBe(expected[verdictOf(checks)]);
+    for (const complete of [true, false]) for (const checks of mixes) expect(decide(checks, DEFAULT_POLICY, complete).action).toBe(expected[verdictOf(checks, complete)]);
   });
 
   it('gives reason codes for the failures that decided, in catalog order', () => {
     expect(decide(SAMPLE_CHECKS, DEFAULT_POLICY, true)).toEqual({ action: 'ban', reasons: ['F2:ban:by-level@F', 'F3:ban:by-level@F'] });
-    expect(decide(byId('PAME-PING-001'), DEFAULT_POLICY, false)).toEqual({ action: 'allow', reasons: ['no-failures', 'incomplete-run'] });
+    expect(decide(byId('PAME-PING-001'), DEFAULT_POLICY, false)).toEqual({ action: 'incomplete', reasons: ['no-failures', 'incomplete-run'] });
   });
 
   it('lets a rule id win over its family, and a family over the level', () => {
@@ -34,8 +35,17 @@ describe('the ban policy', () => {
     expect(decide(byId('PAME-TRN-010'), { levels: { SHOULD: 'ban' } }, true)).toEqual({ action: 'ban', reasons: ['T10:ban:by-level@SHOULD'] });
   });
 
-  it('ignores waived failures, as the verdict does', () => {
-    expect(decide(byId('PAME-MSG-002'), { rules: { M1: 'ban' } }, true).action).toBe('allow');
+  it('lets a waived failure below F earn at most a warning, as the verdict does', () => {
+    expect(decide(byId('PAME-MSG-002'), { rules: { M1: 'ban' } }, true)).toEqual({ action: 'warn', reasons: ['M1:warn:by-rule@MUST:waived'] });
+    expect(decide(byId('PAME-MSG-002'), { rules: { M1: 'allow' } }, true).action).toBe('allow');
+  });
+
+  it('never allows nor warns on a run not carried out in full, whatever the policy; failures that ban or fail still decide', () => {
+    const lenient: BanPolicy = { levels: { MUST: 'allow', SHOULD: 'allow', F: 'allow' } };
+    expect(decide(SAMPLE_CHECKS, lenient, false).action).toBe('incomplete');
+    expect(decide(byId('PAME-TRN-010'), DEFAULT_POLICY, false).action).toBe('incomplete');
+    expect(decide(SAMPLE_CHECKS, DEFAULT_POLICY, false).action).toBe('ban');
+    expect(exitCodeOfDecision({ action: 'incomplete', reasons: [] }, false)).toBe(3);
   });
 
   it('maps decisions to exit codes: ban 2, nonconformant 1, warn 0 (1 under --strict), allow 0', () => {
@@ -45,7 +55,10 @@ describe('the ban policy', () => {
 
   it('reads a policy file that the schema accepts', async () => {
     const policy = { name: 'test network 2026-01', levels: { SHOULD: 'allow' }, rules: { F4: 'warn', C: 'nonconformant' } };
-    expect(await loadPolicy(await policyFile(policy))).toEqual(policy);
+    const path = await policyFile(policy);
+    const loaded = await loadPolicy(path);
+    expect(loaded.policy).toEqual(policy);
+    expect(loaded.used).toEqual({ name: 'test network 2026-01', sha256: createHash('sha256').update(await readFile(path)).digest('hex') });
   });
 
   it('refuses a policy file with an unknown action, an unknown member, or a rule the profile does not have', async () => {

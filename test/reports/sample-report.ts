@@ -58,14 +58,19 @@ export function sampleReport(checks: readonly CheckResult[] = SAMPLE_CHECKS, ove
   for (const check of checks) for (const rule of check.rules) coverage.set(rule, [...(coverage.get(rule) ?? []), check.id]);
   const counts = countStatuses(checks);
   const complete = counts.error === 0;
+  const arrangement = { peer: 'reachable' as const, secondSourceAddress: '127.0.0.2' };
   return {
     profile: '0.2.1',
     suiteVersion: '0.1.0',
     target: TARGET,
     embedded: false,
     insecure: false,
-    verdict: verdictOf(checks),
+    verdict: verdictOf(checks, complete),
     complete,
+    selection: { only: [], skip: [], selected: checks.length, deselected: 0 },
+    fuzzRuns: 100,
+    policy: { name: DEFAULT_POLICY.name! },
+    arrangement,
     notes: [],
     startedAt: '2026-01-02T03:04:05.000Z',
     durationMs: 4321,

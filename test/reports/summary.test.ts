@@ -28,10 +28,10 @@ describe('summary.md', () => {
     expect(markdown).not.toMatch(/<script>/);
   });
 
-  it('folds skips and waivers away', () => {
+  it('folds skips away and shows the waivers in force open', () => {
     expect(markdown).toContain('<summary>1 skipped</summary>');
     expect(markdown).toContain('- PAME-SES-009: idle expiry takes 30 minutes, past any run');
-    expect(markdown).toContain('- PAME-MSG-002: fix in release 2.1 (until 2999-01-01)');
+    expect(markdown).toContain('### Waivers\n\n- PAME-MSG-002 [MUST]: fix in release 2.1 (until 2999-01-01)');
   });
 
   it('says what 0.2.1 does not specify yet, outside the rule families (never passed, never covered)', () => {
