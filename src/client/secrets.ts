@@ -50,6 +50,8 @@ export class Secrets {
   private readonly values = new Map<string, SecretPart>();
   /** [form as it appears, what replaces it], longest first; rebuilt when a secret is added. */
   private forms: [string, string][] | undefined;
+  /** The JSON string forms of short secrets, as values only (not followed by ':'), in one pattern. */
+  private shortForms: RegExp | undefined;
 
   constructor(passwords: Iterable<string> = []) {
     for (const pass of passwords) this.add(pass, 'pass');
@@ -77,14 +79,16 @@ export class Secrets {
       const forms = new Map<string, string>();
       for (const [value, part] of this.values) {
         const placeholder = PLACEHOLDERS[part];
-        forms.set(JSON.stringify(value), `"${placeholder}"`);
         forms.set(encodeURIComponent(JSON.stringify(value)), `%22${placeholder}%22`);
         if (value.length >= MIN_BARE_SECRET_CHARS) {
+          forms.set(JSON.stringify(value), `"${placeholder}"`);
           forms.set(value, placeholder);
           forms.set(encodeURIComponent(value), placeholder);
         }
       }
       this.forms = [...forms].sort(([a], [b]) => b.length - a.length);
+      const short = [...this.values.keys()].filter((value) => value.length < MIN_BARE_SECRET_CHARS).map((value) => JSON.stringify(value).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+      this.shortForms = short.length > 0 ? new RegExp(`(?:${short.join('|')})(?![ \\t\\r\\n]*:)`, 'g') : undefined;
     }
     return this.forms;
   }
@@ -92,6 +96,7 @@ export class Secrets {
   /** The text with every known secret replaced by its placeholder. */
   redactText(text: string): string {
     for (const [form, placeholder] of this.replacements()) if (text.includes(form)) text = text.split(form).join(placeholder);
+    if (this.shortForms) text = text.replace(this.shortForms, (form) => `"${PLACEHOLDERS[this.values.get(JSON.parse(form) as string)!]}"`);
     return text;
   }
 
