@@ -29,6 +29,15 @@ function decodedComponent(text: string): string | undefined {
   }
 }
 
+/** undefined for text with lone surrogates, which no URL carries. */
+function encodedComponent(text: string): string | undefined {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function parsedJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -83,7 +92,8 @@ export class Secrets {
         if (value.length >= MIN_BARE_SECRET_CHARS) {
           forms.set(JSON.stringify(value), `"${placeholder}"`);
           forms.set(value, placeholder);
-          forms.set(encodeURIComponent(value), placeholder);
+          const encoded = encodedComponent(value);
+          if (encoded !== undefined) forms.set(encoded, placeholder);
         }
       }
       this.forms = [...forms].sort(([a], [b]) => b.length - a.length);
