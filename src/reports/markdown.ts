@@ -11,12 +11,14 @@ function visible(text: string): string {
  * Text shown as is in Markdown, inline: what the Hive sent can hold markup, and
  * a job summary must not render it. Line ends become spaces and every other
  * control character is shown as an escape, so nothing starts a line (no
- * heading, list or table row); every ASCII punctuation character is
- * backslash-escaped, so no emphasis, link, autolink (`https\:\/\/`), entity or
- * HTML tag forms.
+ * heading, list or table row); the punctuation Markdown, GitHub's extensions
+ * and HTML act on is backslash-escaped, so no emphasis, link, autolink
+ * (`https\://`, `www\.`), mention, math, entity or HTML tag forms.
  */
 export function markdownText(text: string): string {
-  return visible(text.replace(/\r\n|\n/g, ' ')).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+  return visible(text.replace(/\r\n|\n/g, ' '))
+    .replace(/[\\`*_{}[\]<>()#+!|~&:@$]/g, '\\$&')
+    .replace(/www\./gi, (www) => `${www.slice(0, 3)}\\.`);
 }
 
 /** A fenced block that no run of backticks in the text can close early; control characters are shown, not obeyed. */
