@@ -1,11 +1,10 @@
 import type { Message } from '../generated/schemas.js';
 import { domainOf, parseAddress, systemAddress } from '../protocol/address.js';
-import { charCount } from '../protocol/content.js';
+import { isTicket } from '../protocol/ticket.js';
 import { RESP } from '../protocol/reply-codes.js';
 import { loneSurrogatePaths, validateMessage } from '../validator/index.js';
 import { bare, type Handler, type Hive, type ReplyOf } from './context.js';
 import { contentOf, deliver, recipientRefusal } from './delivery.js';
-import { MAX_TICKET_CHARS } from './limits.js';
 import type { StoredMessage } from './store.js';
 
 /** How long an issued ticket can be fetched (Q11: at least 10 minutes). */
@@ -97,7 +96,7 @@ export async function receiveRelay(hive: Hive, relayingDomain: string, ticket: s
 /** Q10. Nothing of step 1 but the ticket and iam's domain is used (C1). */
 export const answerRelay: Handler<'Epost_msg_relay'> = async ({ hive, parts, iam }) => {
   const { ticket } = parts;
-  if (typeof ticket !== 'string' || ticket === '' || charCount(ticket) > MAX_TICKET_CHARS) return bare(RESP.BAD_REQUEST);
+  if (!isTicket(ticket)) return bare(RESP.BAD_REQUEST);
   // C2: step 2 goes to the base URL of the relaying psychocat's domain, never to the caller or a URL it names.
   return receiveRelay(hive, iam.domain, ticket, hive.resolve(iam.domain));
 };
