@@ -2,7 +2,7 @@ import type { ReplyCode } from '../generated/schemas.js';
 import type { Address } from '../protocol/address.js';
 import type { CodeTypes, RequestCode } from '../protocol/codes.js';
 import type { Outbound } from './outbound.js';
-import type { HiveStore } from './store.js';
+import type { HiveStore, PasswordCost } from './store.js';
 
 /** A request's parts as decoded from the query or the body (T4). */
 export type Parts = Readonly<Record<string, unknown>>;
@@ -27,6 +27,8 @@ export interface Hive {
   readonly domain: string;
   readonly store: HiveStore;
   readonly sessionIdleMs: number;
+  /** The scrypt cost new passwords are hashed at; each user record keeps its own. */
+  readonly passwordCost: PasswordCost;
   /** Clock time in milliseconds since the epoch. */
   now(): number;
   /** The base URL of a domain (T2). */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { plainIp } from '../protocol/ip.js';
+import { DEFAULT_PASSWORD_COST } from './accounts.js';
 import type { Hive } from './context.js';
 import { normalizeDomain, resolveBaseUrl, toDomainMap } from './domain-map.js';
 import { handlerTable } from './handlers.js';
@@ -43,6 +44,7 @@ export function createHive(options: HiveOptions): ReferenceHive {
     domain,
     store: options.store ?? new MemoryStore(),
     sessionIdleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    passwordCost: options.passwordCost ?? DEFAULT_PASSWORD_COST,
     now: () => clock(),
     resolve: (other) => resolveBaseUrl(domainMap, other),
     newTicket: tamper.ticketFactory ?? newSecret,
@@ -85,7 +87,7 @@ export function createHive(options: HiveOptions): ReferenceHive {
 export type { HiveOptions, Tamper, HandlerTamper } from './options.js';
 export { DEFAULT_SESSION_IDLE_MS, DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, MAX_PEER_REPLY_BYTES } from './options.js';
 export { parseDomainMap, toDomainMap, resolveBaseUrl, normalizeDomain, type DomainMap } from './domain-map.js';
-export { MemoryStore, type HiveStore, type UserRecord, type SessionRecord, type Conversation, type ContactEntry, type TicketRecord, type StoredMessage } from './store.js';
+export { MemoryStore, type HiveStore, type UserRecord, type PasswordCost, type SessionRecord, type Conversation, type ContactEntry, type TicketRecord, type StoredMessage } from './store.js';
 export type { RequestListener } from './listener.js';
 
 // ---- For known-bad fixtures: the pieces a tampered handler builds on ------------------
@@ -93,7 +95,7 @@ export { bare, type Hive, type HandlerContext, type Handler, type ReplyOf, type 
 export { HANDLERS } from './handlers.js';
 export type { OutgoingReply } from './http.js';
 export { checkSession, startSession, type SessionCheck, type SessionChecker } from './sessions.js';
-export { isValidContact } from './accounts.js';
+export { isValidContact, DEFAULT_PASSWORD_COST, TEST_PASSWORD_COST } from './accounts.js';
 export { hasBlocked } from './contacts.js';
 export { deliver, recipientRefusal, type MessageContent } from './delivery.js';
 export { readDraft, sendDraft, DEFAULT_PAGE, MAX_PAGE, type Draft } from './messages.js';

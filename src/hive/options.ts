@@ -4,7 +4,7 @@ import type { Handler, HandlerContext, ReplyBody } from './context.js';
 import type { DomainMap } from './domain-map.js';
 import type { OutgoingReply } from './http.js';
 import type { SessionCheck, SessionChecker } from './sessions.js';
-import type { HiveStore } from './store.js';
+import type { HiveStore, PasswordCost } from './store.js';
 
 export interface HiveOptions {
   /** The Hive's own domain (A1): bare addresses name its users (A2), its psychocat speaks for it (A3). */
@@ -22,6 +22,8 @@ export interface HiveOptions {
   readonly maxBodyBytes?: number;
   /** Client IPs of proxies whose X-Forwarded-For is believed (U4). Default none. */
   readonly trustedProxies?: readonly string[];
+  /** scrypt cost of new password hashes. Default DEFAULT_PASSWORD_COST (N = 2^15); tests and the embedded Hive of `pame run` pass TEST_PASSWORD_COST. */
+  readonly passwordCost?: PasswordCost;
   /** Default: a new MemoryStore. */
   readonly store?: HiveStore;
   /** Seams for known-bad fixture Hives; a conformant Hive leaves this out. */

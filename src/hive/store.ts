@@ -1,11 +1,19 @@
 import type { Message } from '../generated/schemas.js';
 
-/** A registered user: the name and the scrypt hash of the password, nothing else (F4). */
+/** scrypt's cost parameters, kept with each hash so the cost can be raised without locking out earlier users. */
+export interface PasswordCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** A registered user: the name and the scrypt hash of the password with its salt and cost, nothing else (F4). */
 export interface UserRecord {
   /** The user part of the address, lower-case. */
   readonly name: string;
   readonly salt: Buffer;
   readonly hash: Buffer;
+  readonly cost: PasswordCost;
 }
 
 export interface SessionRecord {

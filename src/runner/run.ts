@@ -8,7 +8,7 @@ import { selectedChecks, type Catalog, type Check } from '../checks/check.js';
 import type { CheckSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
 import type { CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
-import { createHive } from '../hive/index.js';
+import { createHive, TEST_PASSWORD_COST } from '../hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
@@ -196,7 +196,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
   const waivers = options.waivers ? await loadWaivers(options.waivers) : [];
   const policy = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_POLICY;
 
-  const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
+  const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, passwordCost: TEST_PASSWORD_COST, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
   try {
     const target = embedded ? (await embedded.listen(0, '127.0.0.1')).url : new URL(options.hive!).toString();
     const targetUrl = new URL(target);
@@ -258,6 +258,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       suiteVersion: packageVersion,
       target,
       embedded: embedded !== undefined,
+      ...(embedded ? { embeddedPasswordCost: TEST_PASSWORD_COST } : {}),
       insecure: options.insecure,
       verdict,
       complete,

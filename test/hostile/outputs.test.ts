@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHive } from '../../src/hive/index.js';
+import { createHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { writeReports } from '../../src/reports/index.js';
 import { markdownText, fenced } from '../../src/reports/markdown.js';
 import { DEFAULT_RUN_OPTIONS } from '../../src/runner/options.js';
@@ -51,6 +51,7 @@ afterAll(async () => void (await Promise.all(dirs.map((dir) => rm(dir, { recursi
 describe('reports of a run against a Hive that sends markup', () => {
   it('summary.md and the Allure descriptions show it, inert', async () => {
     const hive = createHive({
+      passwordCost: TEST_PASSWORD_COST,
       domain: TEST_DOMAIN,
       tamper: { reply: (reply) => (typeof reply.body === 'object' && reply.body !== null ? { ...reply, body: { ...reply.body, [INJECTION]: INJECTION, echo: INJECTION } } : reply) },
     });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HiveClient } from '../../src/client/client.js';
 import { respOf } from '../../src/client/exchange.js';
-import { createHive, type Tamper } from '../../src/hive/index.js';
+import { createHive, type Tamper, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { peerMap } from '../../src/peer/domains.js';
 import { REQUEST_CODES } from '../../src/protocol/codes.js';
 import { writeReports } from '../../src/reports/index.js';
@@ -38,7 +38,7 @@ describe('secrets in reports', () => {
       return { ...(await original(ctx as never)), echo: { pass, session, ticket }, note: `your key is ${String(session)} and ${String(pass)}` };
     }]));
     const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
-    const hive = createHive({ domain: TEST_DOMAIN, resolve: peerMap(peer), tamper: { handlers: echo as Tamper['handlers'], sessionKeyFactory: secret('sk'), ticketFactory: secret('tk') } });
+    const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN, resolve: peerMap(peer), tamper: { handlers: echo as Tamper['handlers'], sessionKeyFactory: secret('sk'), ticketFactory: secret('tk') } });
     const { url } = await hive.listen(0, '127.0.0.1');
     const dir = await mkdtemp(join(tmpdir(), 'pame-secrets-'));
     dirs.push(dir);
