@@ -39,7 +39,7 @@ export function createHive(options: HiveOptions): ReferenceHive {
   const tamper = options.tamper ?? {};
   const domainMap = toDomainMap(options.resolve);
   const clock = tamper.clock ?? Date.now;
-  const outbound = new Outbound({ timeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS, maxReplyBytes: MAX_PEER_REPLY_BYTES });
+  const outbound = new Outbound({ timeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS, maxReplyBytes: MAX_PEER_REPLY_BYTES }, new Set(domainMap.values()));
   const hive: Hive = {
     domain,
     store: options.store ?? new MemoryStore(),
