@@ -83,7 +83,7 @@ export function acceptRelayed(hive: Hive, relayingDomain: string, ticket: string
   const refusal = recipientRefusal(hive, message.from, recipients);
   if (refusal !== undefined) return bare(refusal);
   deliver(hive, message, recipients.map((recipient) => recipient.full));
-  hive.store.markRelayed(relayingDomain, ticket);
+  hive.store.markRelayed(relayingDomain, ticket, hive.now());
   return bare(RESP.OK);
 }
 

@@ -6,7 +6,7 @@ import type { Hive } from './context.js';
 import { normalizeDomain, resolveBaseUrl, toDomainMap } from './domain-map.js';
 import { handlerTable } from './handlers.js';
 import { createListener, type RequestListener } from './listener.js';
-import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_SESSION_IDLE_MS, MAX_PEER_REPLY_BYTES, type HiveOptions } from './options.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_RELAY_MARKER_MS, DEFAULT_SESSION_IDLE_MS, DEFAULT_SWEEP_INTERVAL_MS, MAX_PEER_REPLY_BYTES, type HiveOptions } from './options.js';
 import { Outbound } from './outbound.js';
 import { checkSession } from './sessions.js';
 import { MemoryStore } from './store.js';
@@ -51,6 +51,9 @@ export function createHive(options: HiveOptions): ReferenceHive {
     newSessionKey: tamper.sessionKeyFactory ?? newSecret,
     outbound,
   };
+  // Whatever clients leave behind (sessions never closed, tickets never fetched) is forgotten in time; the timer never holds the process open.
+  const limits = { sessionIdleMs: hive.sessionIdleMs, relayMarkerMs: options.relayMarkerMs ?? DEFAULT_RELAY_MARKER_MS };
+  const sweeper = setInterval(() => hive.store.sweep(hive.now(), limits), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS).unref();
   const sessionTamper = tamper.session;
   const handler = createListener({
     hive,
@@ -78,6 +81,7 @@ export function createHive(options: HiveOptions): ReferenceHive {
         });
       }),
     close: async () => {
+      clearInterval(sweeper);
       await Promise.all([outbound.close(), closeServer(server)]);
     },
   };

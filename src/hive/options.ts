@@ -24,6 +24,10 @@ export interface HiveOptions {
   readonly trustedProxies?: readonly string[];
   /** scrypt cost of new password hashes. Default DEFAULT_PASSWORD_COST (N = 2^15); tests and the embedded Hive of `pame run` pass TEST_PASSWORD_COST. */
   readonly passwordCost?: PasswordCost;
+  /** How long a delivered relay's ticket is remembered, so a second relay of it is not delivered again (Q10). Default 24 hours, far past any ticket's life. */
+  readonly relayMarkerMs?: number;
+  /** How often idle sessions, expired tickets and old relay markers are swept. Default 1 minute. */
+  readonly sweepIntervalMs?: number;
   /** Default: a new MemoryStore. */
   readonly store?: HiveStore;
   /** Seams for known-bad fixture Hives; a conformant Hive leaves this out. */
@@ -57,6 +61,8 @@ export interface Tamper {
 
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
+export const DEFAULT_RELAY_MARKER_MS = 24 * 60 * 60_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /**
  * Cap on a reply from another Hive. Generous: a message that fitted in a
