@@ -7,7 +7,7 @@ import { HiveClient } from '../../src/client/client.js';
 import { createHive, MemoryStore, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 
 const DOMAIN = 'hive.pame.test';
-const MESSAGE = { msg: 'm', from: `ana::${DOMAIN}`, to: ['bob::other.test'], date: '2026-01-01T00:00:00Z', ip: '127.0.0.1', subject: 's', format: 'plain' as const, body: 'b' };
+const MESSAGE = { msg: 'm', from: `ana::${DOMAIN}`, to: ['bob::other.test'] as [string], date: '2026-01-01T00:00:00Z', ip: '127.0.0.1', subject: 's', format: 'plain' as const, body: 'b' };
 
 describe('MemoryStore.sweep', () => {
   it('forgets idle sessions, expired tickets and old relay markers, and keeps the rest', () => {
