@@ -42,9 +42,10 @@ function isPassword(pass: unknown): pass is string {
 }
 
 /** Q2. Only the name and the password's hash are kept; any other part is ignored (F4). */
-export const register: Handler<'Epost_user_register'> = async ({ hive, parts, iam }) => {
+export const register: Handler<'Epost_user_register'> = async ({ hive, parts, iam, clientIp }) => {
   const pass = parts.pass;
   if (!isPassword(pass)) return bare(RESP.BAD_REQUEST);
+  if (!hive.admit('registrations', clientIp)) return bare(RESP.UNKNOWN_ERROR);
   // A3: psychocat is reserved in every domain, so this comes before the domain check.
   if (iam.user === SYSTEM_USER) return bare(RESP.USER_EXISTS);
   if (iam.domain !== hive.domain) return bare(RESP.BAD_REQUEST);

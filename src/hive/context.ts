@@ -1,6 +1,7 @@
 import type { ReplyCode } from '../generated/schemas.js';
 import type { Address } from '../protocol/address.js';
 import type { CodeTypes, RequestCode } from '../protocol/codes.js';
+import type { IpLimits } from './ip-limits.js';
 import type { Outbound } from './outbound.js';
 import type { HiveStore, PasswordCost } from './store.js';
 
@@ -37,6 +38,8 @@ export interface Hive {
   newSessionKey(): string;
   /** Requests to other Hives. */
   readonly outbound: Outbound;
+  /** Counts a registration or a send from a client IP against its limit; false when the limit is reached. */
+  admit(kind: keyof IpLimits, clientIp: string): boolean;
 }
 
 /** What a request code's handler is given, once the envelope (E1, E2) and, for session codes, the session (U2) are checked. */

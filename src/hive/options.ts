@@ -3,6 +3,7 @@ import type { RequestCode } from '../protocol/codes.js';
 import type { Handler, HandlerContext, ReplyBody } from './context.js';
 import type { DomainMap } from './domain-map.js';
 import type { OutgoingReply } from './http.js';
+import type { IpLimits } from './ip-limits.js';
 import type { SessionCheck, SessionChecker } from './sessions.js';
 import type { HiveStore, PasswordCost } from './store.js';
 
@@ -28,6 +29,8 @@ export interface HiveOptions {
   readonly relayMarkerMs?: number;
   /** How often idle sessions, expired tickets and old relay markers are swept. Default 1 minute. */
   readonly sweepIntervalMs?: number;
+  /** Per-IP limits on registrations and sends; none by default (tests and `pame run` register many users from one address); `pame hive` applies DEFAULT_IP_LIMITS. */
+  readonly ipLimits?: IpLimits;
   /** Default: a new MemoryStore. */
   readonly store?: HiveStore;
   /** Seams for known-bad fixture Hives; a conformant Hive leaves this out. */

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { createHive, DEFAULT_PASSWORD_COST } from '../../hive/index.js';
+import { createHive, DEFAULT_IP_LIMITS, DEFAULT_PASSWORD_COST } from '../../hive/index.js';
 
 interface HiveArgs {
   domain: string;
@@ -27,6 +27,7 @@ export const hiveCommand: CommandModule<object, HiveArgs> = {
       resolve: args.resolve ?? process.env.PAME_RESOLVE ?? '',
       ...(args['session-idle-ms'] ? { sessionIdleMs: args['session-idle-ms'] } : {}),
       passwordCost: { ...DEFAULT_PASSWORD_COST, N: args['scrypt-n'] },
+      ipLimits: DEFAULT_IP_LIMITS,
     });
     const { url } = await hive.listen(args.port, args.host);
     process.stdout.write(`listening ${url}\n`);
