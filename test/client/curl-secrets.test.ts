@@ -7,7 +7,7 @@ import { encodeQuery } from '../../src/client/client.js';
 import { curlLine } from '../../src/client/curl.js';
 import type { Exchange, SentRequest } from '../../src/client/exchange.js';
 import { Secrets } from '../../src/client/secrets.js';
-import { curlFor, toEvidence } from '../../src/checks/evidence.js';
+import { curlFor, toEvidence } from '../../src/validator/evidence.js';
 
 /** Runs a curl line in sh with curl replaced by a function that prints its arguments, then what it read from stdin. */
 function replay(line: string, env: Record<string, string> = {}): { args: string[]; body: string } {

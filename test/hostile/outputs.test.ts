@@ -13,6 +13,7 @@ import { writeReports } from '../../src/reports/index.js';
 import { markdownText, fenced } from '../../src/reports/markdown.js';
 import { DEFAULT_RUN_OPTIONS } from '../../src/runner/options.js';
 import { runConformance } from '../../src/runner/run.js';
+import { CATALOG } from '../../suites/catalog.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 
 const INJECTION = 'x\r## Forged heading\r\n| forged | row |\n|---|---|\u2028# Forged h1\u2029[click](https://evil.example/) https://evil.example/a www.evil.example <img src=x onerror=alert(1)> <script>alert(1)</script> &lt;b&gt; ![i](x) ``` ~~~ \u001b[2J\u001b]0;owned\u0007 \u202eevil\u0085end';
@@ -60,7 +61,7 @@ describe('reports of a run against a Hive that sends markup', () => {
     dirs.push(dir);
     try {
       const options = { ...DEFAULT_RUN_OPTIONS, hive: url, domain: TEST_DOMAIN, peerPort: 0, only: ['PAME-PING', 'PAME-REG-001'], reportDir: dir, reporters: ['summary', 'allure'], quiet: true };
-      const outcome = await runConformance(options);
+      const outcome = await runConformance(options, CATALOG);
       await writeReports(outcome, options);
       expect(outcome.report.checks.filter((check) => check.status === 'failed').length).toBeGreaterThan(0);
       const summary = await readFile(join(dir, 'summary.md'), 'utf8');

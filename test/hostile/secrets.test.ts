@@ -14,6 +14,7 @@ import { REQUEST_CODES } from '../../src/protocol/codes.js';
 import { writeReports } from '../../src/reports/index.js';
 import { DEFAULT_RUN_OPTIONS } from '../../src/runner/options.js';
 import { freePort, runConformance } from '../../src/runner/run.js';
+import { CATALOG } from '../../suites/catalog.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 
 const dirs: string[] = [];
@@ -58,7 +59,7 @@ describe('secrets in reports', () => {
         reporters: ['json', 'junit', 'summary', 'allure', 'certificate'],
         quiet: true,
       };
-      const outcome = await runConformance(options);
+      const outcome = await runConformance(options, CATALOG);
       await writeReports(outcome, options);
       const { report } = outcome;
       expect(report.checks.some((check) => check.status === 'failed'), 'the echoing Hive fails checks').toBe(true);
