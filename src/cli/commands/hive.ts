@@ -8,6 +8,7 @@ interface HiveArgs {
   resolve?: string;
   'session-idle-ms'?: number;
   'scrypt-n': number;
+  'ip-limits': boolean;
 }
 
 export const hiveCommand: CommandModule<object, HiveArgs> = {
@@ -20,14 +21,15 @@ export const hiveCommand: CommandModule<object, HiveArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
       .option('resolve', { type: 'string', describe: 'domain map DOMAIN=URL,… (T2); default from PAME_RESOLVE' })
       .option('session-idle-ms', { type: 'number', describe: 'idle session expiry (default 30 minutes)' })
-      .option('scrypt-n', { type: 'number', default: DEFAULT_PASSWORD_COST.N, describe: 'scrypt cost N of new password hashes; each record keeps its own, so it can be raised later' }) as never,
+      .option('scrypt-n', { type: 'number', default: DEFAULT_PASSWORD_COST.N, describe: 'scrypt cost N of new password hashes; each record keeps its own, so it can be raised later' })
+      .option('ip-limits', { type: 'boolean', default: true, describe: `per-IP limits: ${DEFAULT_IP_LIMITS.registrations.max} registrations and ${DEFAULT_IP_LIMITS.sends.max} sends an hour per address; --no-ip-limits for a test bench on one address` }) as never,
   handler: async (args) => {
     const hive = createHive({
       domain: args.domain,
       resolve: args.resolve ?? process.env.PAME_RESOLVE ?? '',
       ...(args['session-idle-ms'] ? { sessionIdleMs: args['session-idle-ms'] } : {}),
       passwordCost: { ...DEFAULT_PASSWORD_COST, N: args['scrypt-n'] },
-      ipLimits: DEFAULT_IP_LIMITS,
+      ...(args['ip-limits'] ? { ipLimits: DEFAULT_IP_LIMITS } : {}),
     });
     const { url } = await hive.listen(args.port, args.host);
     process.stdout.write(`listening ${url}\n`);
