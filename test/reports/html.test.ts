@@ -102,6 +102,8 @@ describe('reports of a real run', () => {
     const wrong = report.checks.filter((c) => c.status === 'failed' || c.status === 'error').map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
     expect(wrong, wrong.join('\n')).toEqual([]);
     expect(report.verdict).toBe('conformant');
+    // The embedded Hive hashes at the test cost, and the report says so: never a public Hive's cost.
+    expect(report.embeddedPasswordCost).toEqual(TEST_PASSWORD_COST);
     await expectMachineReports(dir, report);
     expect(await readFile(join(dir, 'badge.svg'), 'utf8')).toContain('conformant');
     // A tree with nothing failed comes folded: the profile unfolds into check families, a family
