@@ -3,7 +3,7 @@
 // Not part of npm test: figures depend on the machine and its load.
 import { performance } from 'node:perf_hooks';
 import { HiveClient } from '../src/client/client.js';
-import { createHive } from '../src/hive/index.js';
+import { createHive, TEST_PASSWORD_COST } from '../src/hive/index.js';
 import { createValidatingProxy } from '../src/proxy/index.js';
 
 const REQUESTS = Number(process.argv[2] ?? 2000);
@@ -13,7 +13,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const hive = createHive({ domain: 'hive.pame.test' });
+const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: 'hive.pame.test' });
 const { url: hiveUrl } = await hive.listen(0, '127.0.0.1');
 let validated = 0;
 const proxy = createValidatingProxy({ hive: hiveUrl, onExchange: () => void validated++ });

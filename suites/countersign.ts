@@ -568,7 +568,7 @@ export const countersignChecks = defineChecks([
       const requests = s.peer.requests;
       const unexpected = requests.filter((request) => request.unexpected);
       const unattributed = requests.filter((request) => request.unattributed);
-      t.note(`the peer Hives received ${requests.length} requests, ${unexpected.length} unexpected`);
+      t.note(`the peer Hives received ${s.peer.received} requests, ${unexpected.length} unexpected among the ${requests.length} kept`);
       if (unattributed.length > 0) t.note(`${unattributed.length} step 2 request(s) for tickets no countersign scenario issued:${s.describe(unattributed)}`);
       for (const rule of new Set(unexpected.map((request) => request.unexpected!.rule))) {
         const listed = unexpected.filter((request) => request.unexpected!.rule === rule);

@@ -261,6 +261,6 @@ describe('HiveClient', () => {
 
   it('prints a curl line that replays the request', () => {
     const line = curlLine({ method: 'POST', url: 'http://h/', headers: { 'content-type': 'application/json' }, body: `{"w":"Epost_ping","iam":"o'neil"}` });
-    expect(line).toBe(`curl -sS --max-redirs 0 -X POST -H 'content-type: application/json' --data-binary '{"w":"Epost_ping","iam":"o'\\''neil"}' 'http://h/'`);
+    expect(line).toBe(`printf %s '{"w":"Epost_ping","iam":"o'\\''neil"}' | curl -sS --max-redirs 0 -X POST -H 'content-type: application/json' --data-binary @- 'http://h/'`);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CallOptions, RawRequest } from '../client/client.js';
 import { headerValue, respOf, type Exchange } from '../client/exchange.js';
+import { Secrets } from '../client/secrets.js';
 import { CODES, isRequestCode, type OkReplyOf, type PartsOf, type RequestCode } from '../protocol/codes.js';
 import { describeReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
@@ -36,13 +37,17 @@ export class CheckContext {
   /** Findings recorded without ending the check (scanner, soft matchers). */
   readonly findings: Finding[] = [];
   readonly notes: string[] = [];
+  /** The secrets the check has seen, so its evidence and messages show none: the --user passwords, then what its exchanges carry. */
+  readonly secrets: Secrets;
   private readonly sessions: { user: TestUser; session: string; localAddress: string | undefined }[] = [];
   private accountCursor = 0;
 
   constructor(
     readonly spec: CheckSpec,
     readonly env: CheckEnvironment,
-  ) {}
+  ) {
+    this.secrets = new Secrets(env.settings.accounts.map((account) => account.pass));
+  }
 
   get domain(): string | undefined {
     return this.env.domain;
@@ -68,6 +73,7 @@ export class CheckContext {
 
   private record(exchange: Exchange): Exchange {
     this.exchanges.push(exchange);
+    this.secrets.learn(exchange);
     for (const finding of scanForPrivacy(exchange)) this.flag(finding.rule, finding.message, exchange);
     return exchange;
   }
@@ -203,6 +209,6 @@ export class CheckContext {
   }
 
   describe(exchange: Exchange): string {
-    return describeExchange(exchange);
+    return describeExchange(exchange, this.secrets);
   }
 }

@@ -118,7 +118,17 @@ export class CountersignScenario {
     return this.peer.requests.filter((request) => ticketOf(request) === ticket);
   }
 
+  /** The check's secrets learn the tickets the peer saw, so a message quoting them shows placeholders. */
+  private learn(requests: readonly PeerRequest[], relays: readonly RelayRecord[] = []): void {
+    for (const request of requests) this.t.secrets.add(ticketOf(request), 'ticket');
+    for (const relay of relays) {
+      this.t.secrets.add(relay.ticket, 'ticket');
+      this.t.secrets.learn(relay.fetch);
+    }
+  }
+
   describe(requests: readonly PeerRequest[], since?: number): string {
+    this.learn(requests);
     return requests.length === 0 ? '(none)' : requests.map((request) => `\n  ${describePeerRequest(request, since)}`).join('');
   }
 
@@ -195,19 +205,24 @@ export class CountersignScenario {
   // ---- step 1 out, step 2 in ----------------------------------------------
 
   /** The relay the Hive sent for a message to `recipient` (a peerUser), within the M3 deadline; undefined when none came. */
-  awaitRelay(recipient: string, deadlineMs = OUTBOUND_DEADLINE_MS): Promise<RelayRecord | undefined> {
+  async awaitRelay(recipient: string, deadlineMs = OUTBOUND_DEADLINE_MS): Promise<RelayRecord | undefined> {
     const address = recipient.toLowerCase();
-    return this.t.poll(async () => this.peer.relays.find((relay) => relay.recipients.includes(address)), { deadlineMs, intervalMs: 50 });
+    const relay = await this.t.poll(async () => this.peer.relays.find((relay) => relay.recipients.includes(address)), { deadlineMs, intervalMs: 50 });
+    if (relay) this.learn([], [relay]);
+    return relay;
   }
 
   /** Every relay the Hive sent for a message to `recipient`, so far. */
   relaysTo(recipient: string): RelayRecord[] {
-    return this.peer.relays.filter((relay) => relay.recipients.includes(recipient.toLowerCase()));
+    const relays = this.peer.relays.filter((relay) => relay.recipients.includes(recipient.toLowerCase()));
+    this.learn([], relays);
+    return relays;
   }
 
   /** Explains a missing relay: what relays did arrive, and what their fetch gave. */
   describeRelays(since: number): string {
     const relays = this.peer.relays.filter((relay) => relay.request.receivedAt >= since);
+    this.learn([], relays);
     return relays.length === 0 ? ' none' : relays.map((relay) => `\n  ${describePeerRequest(relay.request, since)}; fetch back: ${this.t.describe(relay.fetch).replace(/\n\s*/g, ' ')}`).join('');
   }
 }

@@ -2,6 +2,7 @@ import type { CheckResult, Failure } from '../generated/schemas.js';
 import type { Check } from './check.js';
 import { CheckContext } from './context.js';
 import type { CheckEnvironment, CheckSettings } from './environment.js';
+import type { Secrets } from '../client/secrets.js';
 import { curlFor, describeExchange, explainFailure, toEvidence } from '../validator/evidence.js';
 import { CheckFailure, CheckSkip, type Finding } from './outcome.js';
 
@@ -33,12 +34,12 @@ export function missingRequirement(check: Check, env: CheckEnvironment): string 
   return undefined;
 }
 
-function toFailure(finding: Finding): Failure {
+function toFailure(finding: Finding, secrets: Secrets): Failure {
   return {
     rule: finding.rule,
     level: finding.level,
-    message: finding.message,
-    ...(finding.exchange ? { evidence: toEvidence(finding.exchange), curl: curlFor(finding.exchange) } : {}),
+    message: secrets.redactText(finding.message),
+    ...(finding.exchange ? { evidence: toEvidence(finding.exchange, secrets), curl: curlFor(finding.exchange, secrets) } : {}),
   };
 }
 
@@ -70,21 +71,23 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
   }
 
   const findings = [...(ending instanceof CheckFailure ? [ending.finding] : []), ...t.findings];
-  const failures = findings.map(toFailure);
+  const { secrets } = t;
+  const failures = findings.map((finding) => toFailure(finding, secrets));
   const last = t.exchanges.at(-1);
   // A failed check's evidence is its first failure's own exchange, or none: the
   // last exchange may be another request (Promise.all) and would mislead. Only a
   // check without failures shows its last exchange, which reports label as such.
-  const shown = failures.length > 0 ? failures[0] : last ? { evidence: toEvidence(last), curl: curlFor(last) } : undefined;
+  const shown = failures.length > 0 ? failures[0] : last ? { evidence: toEvidence(last, secrets), curl: curlFor(last, secrets) } : undefined;
   const evidenceOf = shown?.evidence ? { evidence: shown.evidence, curl: shown.curl! } : {};
-  const common = { ...base, failures, ...evidenceOf, ...(t.notes.length ? { notes: t.notes } : {}), durationMs: Date.now() - started };
+  const notes = t.notes.map((note) => secrets.redactText(note));
+  const common = { ...base, failures, ...evidenceOf, ...(notes.length ? { notes } : {}), durationMs: Date.now() - started };
 
-  if (ending instanceof CheckSkip && failures.length === 0) return { ...common, status: 'skipped', message: ending.message };
+  if (ending instanceof CheckSkip && failures.length === 0) return { ...common, status: 'skipped', message: secrets.redactText(ending.message) };
   if (failures.length > 0) return { ...common, status: 'failed', message: explainFailure(failures[0]!) };
   if (ending !== undefined && !(ending instanceof CheckSkip)) {
     const err = ending as Error;
-    const context = last ? `\n  last exchange: ${describeExchange(last)}` : '';
-    return { ...common, status: 'error', message: `the runner broke: ${err.stack ?? String(err)}${context}` };
+    const context = last ? `\n  last exchange: ${describeExchange(last, secrets)}` : '';
+    return { ...common, status: 'error', message: secrets.redactText(`the runner broke: ${err.stack ?? String(err)}${context}`) };
   }
   return { ...common, status: 'passed', message: '' };
 }

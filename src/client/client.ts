@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Agent, errors, type Dispatcher } from 'undici';
 import type { PartsOf, RequestCode } from '../protocol/codes.js';
 import type { Exchange, SentRequest } from './exchange.js';
@@ -15,6 +16,8 @@ export interface ClientOptions {
   readonly insecure?: boolean;
   /** Called with every exchange, for evidence and the privacy scanner. */
   readonly onExchange?: (exchange: Exchange) => void;
+  /** The DNS lookup of new connections, when not the system's (the reference Hive refuses internal addresses with it). */
+  readonly lookup?: LookupFunction;
 }
 
 export interface CallOptions {
@@ -258,7 +261,7 @@ export class HiveClient {
     if (!agent) {
       agent = new Agent({
         ...(localAddress ? { localAddress } : {}),
-        connect: { rejectUnauthorized: !this.options.insecure, timeout: this.timeoutMs },
+        connect: { rejectUnauthorized: !this.options.insecure, timeout: this.timeoutMs, ...(this.options.lookup ? { lookup: this.options.lookup } : {}) },
         keepAliveTimeout: 4_000,
         connections: 64,
       });

@@ -101,7 +101,7 @@ const SHOWN_REQUESTS = 12;
 
 function describeCounterexample(t: CheckContext, finding: Finding, counterexample: Counterexample): string {
   const { seed, fuzzRuns } = t.settings;
-  const curls = counterexample.exchanges.slice(-SHOWN_REQUESTS).map((exchange) => `  ${curlFor(exchange)}`);
+  const curls = counterexample.exchanges.slice(-SHOWN_REQUESTS).map((exchange) => `  ${curlFor(exchange, t.secrets)}`);
   const cut = counterexample.exchanges.length - curls.length;
   return [
     finding.message,

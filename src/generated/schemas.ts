@@ -892,6 +892,14 @@ export interface RunReport {
    */
   embedded?: boolean;
   /**
+   * The scrypt cost the embedded reference Hive hashed passwords at: lowered for speed, never a public Hive's.
+   */
+  embeddedPasswordCost?: {
+    N: number;
+    r: number;
+    p: number;
+  };
+  /**
    * True when TLS certificates were not verified (--insecure).
    */
   insecure?: boolean;

@@ -1,8 +1,9 @@
 import type { ReplyCode } from '../generated/schemas.js';
 import type { Address } from '../protocol/address.js';
 import type { CodeTypes, RequestCode } from '../protocol/codes.js';
+import type { IpLimits } from './ip-limits.js';
 import type { Outbound } from './outbound.js';
-import type { HiveStore } from './store.js';
+import type { HiveStore, PasswordCost } from './store.js';
 
 /** A request's parts as decoded from the query or the body (T4). */
 export type Parts = Readonly<Record<string, unknown>>;
@@ -27,6 +28,8 @@ export interface Hive {
   readonly domain: string;
   readonly store: HiveStore;
   readonly sessionIdleMs: number;
+  /** The scrypt cost new passwords are hashed at; each user record keeps its own. */
+  readonly passwordCost: PasswordCost;
   /** Clock time in milliseconds since the epoch. */
   now(): number;
   /** The base URL of a domain (T2). */
@@ -35,6 +38,8 @@ export interface Hive {
   newSessionKey(): string;
   /** Requests to other Hives. */
   readonly outbound: Outbound;
+  /** Counts a registration or a send from a client IP against its limit; false when the limit is reached. */
+  admit(kind: keyof IpLimits, clientIp: string): boolean;
 }
 
 /** What a request code's handler is given, once the envelope (E1, E2) and, for session codes, the session (U2) are checked. */

@@ -1,11 +1,10 @@
 import type { Message } from '../generated/schemas.js';
 import { domainOf, parseAddress, systemAddress } from '../protocol/address.js';
-import { charCount } from '../protocol/content.js';
+import { isTicket } from '../protocol/ticket.js';
 import { RESP } from '../protocol/reply-codes.js';
 import { loneSurrogatePaths, validateMessage } from '../validator/index.js';
 import { bare, type Handler, type Hive, type ReplyOf } from './context.js';
 import { contentOf, deliver, recipientRefusal } from './delivery.js';
-import { MAX_TICKET_CHARS } from './limits.js';
 import type { StoredMessage } from './store.js';
 
 /** How long an issued ticket can be fetched (Q11: at least 10 minutes). */
@@ -93,7 +92,7 @@ export function acceptRelayed(hive: Hive, relayingDomain: string, ticket: string
   const refusal = recipientRefusal(hive, message.from, recipients);
   if (refusal !== undefined) return bare(refusal);
   deliver(hive, message, recipients.map((recipient) => recipient.full));
-  hive.store.markRelayed(relayingDomain, ticket);
+  hive.store.markRelayed(relayingDomain, ticket, hive.now());
   return bare(RESP.OK);
 }
 
@@ -107,7 +106,7 @@ export async function receiveRelay(hive: Hive, relayingDomain: string, ticket: s
 export function answerRelayWith(repair?: (msg: unknown) => unknown): Handler<'Epost_msg_relay'> {
   return async ({ hive, parts, iam }) => {
     const { ticket } = parts;
-    if (typeof ticket !== 'string' || ticket === '' || charCount(ticket) > MAX_TICKET_CHARS) return bare(RESP.BAD_REQUEST);
+    if (!isTicket(ticket)) return bare(RESP.BAD_REQUEST);
     // C2: step 2 goes to the base URL of the relaying psychocat's domain, never to the caller or a URL it names.
     return receiveRelay(hive, iam.domain, ticket, hive.resolve(iam.domain), repair);
   };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESP } from '../protocol/reply-codes.js';
 import type { ReplyBody, Parts } from './context.js';
-import { parseRequestJson } from '../protocol/json-text.js';
+import { partsFromBody, partsFromQuery } from '../protocol/request-parts.js';
 
 /** The only path that is part of the protocol (T1, T12). */
 const BASE_PATH = '/';
@@ -23,47 +23,7 @@ export interface OutgoingReply {
   readonly body: ReplyBody;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const badRequest = (status: number, unreadBody: boolean): DecodedRequest => ({ reply: { resp: RESP.BAD_REQUEST }, status, unreadBody });
-
-/** decodeURIComponent that also reads '+' as a space (HTML form encoding) and gives undefined for bad %-escapes or bytes that are not UTF-8. */
-function decodeQueryComponent(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
-  } catch {
-    return undefined;
-  }
-}
-
-/** GET: every part a query parameter holding JSON text; a part given twice or not JSON makes the request bad (T4). */
-export function partsFromQuery(query: string): Parts | undefined {
-  const parts = new Map<string, unknown>();
-  for (const pair of query.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const name = decodeQueryComponent(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? undefined : decodeQueryComponent(pair.slice(eq + 1));
-    if (name === undefined || value === undefined || parts.has(name)) return undefined;
-    const parsed = parseRequestJson(value);
-    if (!parsed) return undefined;
-    parts.set(name, parsed.value);
-  }
-  // fromEntries defines own properties, so a part named __proto__ stays a plain part.
-  return Object.fromEntries(parts);
-}
-
-/** POST: the body is one JSON object in UTF-8, whatever Content-Type says (T4). */
-function partsFromBody(body: Buffer): Parts | undefined {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    return undefined;
-  }
-  const parsed = parseRequestJson(text);
-  const value = parsed?.value;
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Parts) : undefined;
-}
 
 /**
  * How much of an over-limit body is read and thrown away so the client, still
@@ -119,13 +79,13 @@ export async function decodeRequest(req: IncomingMessage, maxBodyBytes: number):
   const path = q < 0 ? target : target.slice(0, q);
   if (path !== BASE_PATH) return badRequest(404, hasBody(req));
   if (req.method === 'GET') {
-    const parts = partsFromQuery(q < 0 ? '' : target.slice(q + 1));
-    return parts ? { parts, unreadBody: hasBody(req) } : badRequest(200, hasBody(req));
+    const decoded = partsFromQuery(q < 0 ? '' : target.slice(q + 1));
+    return 'parts' in decoded ? { parts: decoded.parts as Parts, unreadBody: hasBody(req) } : badRequest(200, hasBody(req));
   }
   if (req.method !== 'POST') return badRequest(200, hasBody(req));
   const { body, unread } = await readBody(req, maxBodyBytes);
-  const parts = body && partsFromBody(body);
-  return parts ? { parts, unreadBody: false } : badRequest(200, unread);
+  const decoded = body && partsFromBody(body);
+  return decoded && 'parts' in decoded ? { parts: decoded.parts as Parts, unreadBody: false } : badRequest(200, unread);
 }
 
 /** The reply every request gets, before the `reply` seam: JSON, status 200 unless the HTTP layer chose another (T6, T7), never a cookie (T8). */

@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { plainIp } from '../protocol/ip.js';
+import { DEFAULT_PASSWORD_COST } from './accounts.js';
 import type { Hive } from './context.js';
 import { normalizeDomain, resolveBaseUrl, toDomainMap } from './domain-map.js';
 import { handlerTable } from './handlers.js';
 import { createListener, type RequestListener } from './listener.js';
-import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_SESSION_IDLE_MS, MAX_PEER_REPLY_BYTES, type HiveOptions } from './options.js';
+import { DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_RELAY_MARKER_MS, DEFAULT_SESSION_IDLE_MS, DEFAULT_SWEEP_INTERVAL_MS, MAX_PEER_REPLY_BYTES, type HiveOptions } from './options.js';
+import { IpBudget, type IpLimits } from './ip-limits.js';
 import { Outbound } from './outbound.js';
 import { checkSession } from './sessions.js';
 import { MemoryStore } from './store.js';
@@ -38,17 +40,27 @@ export function createHive(options: HiveOptions): ReferenceHive {
   const tamper = options.tamper ?? {};
   const domainMap = toDomainMap(options.resolve);
   const clock = tamper.clock ?? Date.now;
-  const outbound = new Outbound({ timeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS, maxReplyBytes: MAX_PEER_REPLY_BYTES });
+  const outbound = new Outbound({ timeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS, maxReplyBytes: MAX_PEER_REPLY_BYTES }, new Set(domainMap.values()));
+  const budgets = Object.fromEntries(Object.entries(options.ipLimits ?? {}).map(([kind, limit]) => [kind, new IpBudget(limit)])) as Partial<Record<keyof IpLimits, IpBudget>>;
   const hive: Hive = {
     domain,
     store: options.store ?? new MemoryStore(),
     sessionIdleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    passwordCost: options.passwordCost ?? DEFAULT_PASSWORD_COST,
     now: () => clock(),
     resolve: (other) => resolveBaseUrl(domainMap, other),
     newTicket: tamper.ticketFactory ?? newSecret,
     newSessionKey: tamper.sessionKeyFactory ?? newSecret,
     outbound,
+    admit: (kind, clientIp) => budgets[kind]?.take(clientIp, clock()) ?? true,
   };
+  // Whatever clients leave behind (sessions never closed, tickets never fetched) is forgotten in time; the timer never holds the process open.
+  const limits = { sessionIdleMs: hive.sessionIdleMs, relayMarkerMs: options.relayMarkerMs ?? DEFAULT_RELAY_MARKER_MS };
+  const sweep = (): void => {
+    hive.store.sweep(hive.now(), limits);
+    for (const budget of Object.values(budgets)) budget.sweep(hive.now());
+  };
+  const sweeper = setInterval(sweep, options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS).unref();
   const sessionTamper = tamper.session;
   const handler = createListener({
     hive,
@@ -76,6 +88,7 @@ export function createHive(options: HiveOptions): ReferenceHive {
         });
       }),
     close: async () => {
+      clearInterval(sweeper);
       await Promise.all([outbound.close(), closeServer(server)]);
     },
   };
@@ -83,9 +96,10 @@ export function createHive(options: HiveOptions): ReferenceHive {
 
 // ---- Configuration ------------------------------------------------------------------
 export type { HiveOptions, Tamper, HandlerTamper } from './options.js';
+export { DEFAULT_IP_LIMITS, type IpLimits, type IpLimit } from './ip-limits.js';
 export { DEFAULT_SESSION_IDLE_MS, DEFAULT_FETCH_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, MAX_PEER_REPLY_BYTES } from './options.js';
 export { parseDomainMap, toDomainMap, resolveBaseUrl, normalizeDomain, type DomainMap } from './domain-map.js';
-export { MemoryStore, type HiveStore, type UserRecord, type SessionRecord, type Conversation, type ContactEntry, type TicketRecord, type StoredMessage } from './store.js';
+export { MemoryStore, type HiveStore, type UserRecord, type PasswordCost, type SessionRecord, type Conversation, type ContactEntry, type TicketRecord, type StoredMessage } from './store.js';
 export type { RequestListener } from './listener.js';
 
 // ---- For known-bad fixtures: the pieces a tampered handler builds on ------------------
@@ -93,7 +107,7 @@ export { bare, type Hive, type HandlerContext, type Handler, type ReplyOf, type 
 export { HANDLERS } from './handlers.js';
 export type { OutgoingReply } from './http.js';
 export { checkSession, startSession, type SessionCheck, type SessionChecker } from './sessions.js';
-export { isValidContact } from './accounts.js';
+export { isValidContact, DEFAULT_PASSWORD_COST, TEST_PASSWORD_COST } from './accounts.js';
 export { hasBlocked } from './contacts.js';
 export { deliver, recipientRefusal, type MessageContent } from './delivery.js';
 export { readDraft, sendDraft, DEFAULT_PAGE, MAX_PAGE, type Draft } from './messages.js';

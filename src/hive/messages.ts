@@ -68,7 +68,8 @@ export function sendDraft(hive: Hive, sender: Address, clientIp: string, draft: 
 /** Q5. The session check already made `iam` the session's user. */
 export const sendMessage: Handler<'Epost_msg_send'> = async ({ hive, parts, iam, clientIp }) => {
   const draft = readDraft(hive, parts);
-  return typeof draft === 'number' ? bare(draft) : sendDraft(hive, iam, clientIp, draft);
+  if (typeof draft === 'number') return bare(draft);
+  return hive.admit('sends', clientIp) ? sendDraft(hive, iam, clientIp, draft) : bare(RESP.UNKNOWN_ERROR);
 };
 
 /** Whether `user` takes part in the conversation; false too when there is no such conversation (-3.2 for both). */

@@ -3,8 +3,9 @@ import type { RequestCode } from '../protocol/codes.js';
 import type { Handler, HandlerContext, ReplyBody } from './context.js';
 import type { DomainMap } from './domain-map.js';
 import type { OutgoingReply } from './http.js';
+import type { IpLimits } from './ip-limits.js';
 import type { SessionCheck, SessionChecker } from './sessions.js';
-import type { HiveStore } from './store.js';
+import type { HiveStore, PasswordCost } from './store.js';
 
 export interface HiveOptions {
   /** The Hive's own domain (A1): bare addresses name its users (A2), its psychocat speaks for it (A3). */
@@ -22,6 +23,14 @@ export interface HiveOptions {
   readonly maxBodyBytes?: number;
   /** Client IPs of proxies whose X-Forwarded-For is believed (U4). Default none. */
   readonly trustedProxies?: readonly string[];
+  /** scrypt cost of new password hashes. Default DEFAULT_PASSWORD_COST (N = 2^15); tests and the embedded Hive of `pame run` pass TEST_PASSWORD_COST. */
+  readonly passwordCost?: PasswordCost;
+  /** How long a delivered relay's ticket is remembered, so a second relay of it is not delivered again (Q10). Default 24 hours, far past any ticket's life. */
+  readonly relayMarkerMs?: number;
+  /** How often idle sessions, expired tickets and old relay markers are swept. Default 1 minute. */
+  readonly sweepIntervalMs?: number;
+  /** Per-IP limits on registrations and sends; none by default (tests and `pame run` register many users from one address); `pame hive` applies DEFAULT_IP_LIMITS. */
+  readonly ipLimits?: IpLimits;
   /** Default: a new MemoryStore. */
   readonly store?: HiveStore;
   /** Seams for known-bad fixture Hives; a conformant Hive leaves this out. */
@@ -55,6 +64,8 @@ export interface Tamper {
 
 export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 export const DEFAULT_FETCH_TIMEOUT_MS = 10_000;
+export const DEFAULT_RELAY_MARKER_MS = 24 * 60 * 60_000;
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /**
  * Cap on a reply from another Hive. Generous: a message that fitted in a

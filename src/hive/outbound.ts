@@ -1,5 +1,6 @@
 import { HiveClient, type ClientOptions, type Exchange } from '../client/index.js';
 import type { PartsOf, RequestCode } from '../protocol/codes.js';
+import { publicOnlyLookup } from './public-address.js';
 
 /**
  * Requests from this Hive to other Hives. Each request gets its own client,
@@ -10,12 +11,17 @@ import type { PartsOf, RequestCode } from '../protocol/codes.js';
 export class Outbound {
   private readonly inFlight = new Set<HiveClient>();
   private closed = false;
+  private readonly lookup = publicOnlyLookup();
 
-  constructor(private readonly options: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes'>) {}
+  /** `mapped`: the base URLs of the operator's domain map, reached wherever they are; any other goes to public addresses only. */
+  constructor(
+    private readonly options: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes'>,
+    private readonly mapped: ReadonlySet<string>,
+  ) {}
 
   async call<C extends RequestCode>(baseUrl: string, code: C, parts: PartsOf<C>): Promise<Exchange> {
     if (this.closed) throw new Error('the Hive is closed');
-    const client = new HiveClient(baseUrl, this.options);
+    const client = new HiveClient(baseUrl, this.mapped.has(baseUrl) ? this.options : { ...this.options, lookup: this.lookup });
     this.inFlight.add(client);
     try {
       return await client.call(code, parts);

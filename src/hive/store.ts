@@ -1,11 +1,19 @@
 import type { Message } from '../generated/schemas.js';
 
-/** A registered user: the name and the scrypt hash of the password, nothing else (F4). */
+/** scrypt's cost parameters, kept with each hash so the cost can be raised without locking out earlier users. */
+export interface PasswordCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+/** A registered user: the name and the scrypt hash of the password with its salt and cost, nothing else (F4). */
 export interface UserRecord {
   /** The user part of the address, lower-case. */
   readonly name: string;
   readonly salt: Buffer;
   readonly hash: Buffer;
+  readonly cost: PasswordCost;
 }
 
 export interface SessionRecord {
@@ -77,7 +85,10 @@ export interface HiveStore {
 
   /** Whether a relayed ticket from this domain was already delivered (Q10: at most once). */
   wasRelayed(domain: string, ticket: string): boolean;
-  markRelayed(domain: string, ticket: string): void;
+  markRelayed(domain: string, ticket: string, at: number): void;
+
+  /** Forgets what can no longer matter at `now`: sessions idle `sessionIdleMs` or more, expired tickets, relay markers older than `relayMarkerMs`. */
+  sweep(now: number, limits: { readonly sessionIdleMs: number; readonly relayMarkerMs: number }): void;
 }
 
 /** The default store: plain maps, gone when the process ends. */
@@ -91,7 +102,8 @@ export class MemoryStore implements HiveStore {
   private readonly unread = new Map<string, Map<string, StoredMessage>>();
   private readonly directories = new Map<string, Map<string, ContactEntry>>();
   private readonly tickets = new Map<string, TicketRecord>();
-  private readonly relayed = new Set<string>();
+  /** "domain ticket" → when it was delivered. */
+  private readonly relayed = new Map<string, number>();
 
   user(name: string): UserRecord | undefined {
     return this.users.get(name);
@@ -181,7 +193,13 @@ export class MemoryStore implements HiveStore {
     return this.relayed.has(`${domain} ${ticket}`);
   }
 
-  markRelayed(domain: string, ticket: string): void {
-    this.relayed.add(`${domain} ${ticket}`);
+  markRelayed(domain: string, ticket: string, at: number): void {
+    this.relayed.set(`${domain} ${ticket}`, at);
+  }
+
+  sweep(now: number, limits: { readonly sessionIdleMs: number; readonly relayMarkerMs: number }): void {
+    for (const [key, session] of this.sessions) if (now - session.lastUsed >= limits.sessionIdleMs) this.sessions.delete(key);
+    for (const [ticket, record] of this.tickets) if (record.expiresAt <= now) this.tickets.delete(ticket);
+    for (const [marker, at] of this.relayed) if (now - at >= limits.relayMarkerMs) this.relayed.delete(marker);
   }
 }

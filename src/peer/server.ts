@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { PeerSettings } from './domains.js';
 import { HiveClient, type ClientOptions } from '../client/client.js';
-import { respOf } from '../client/exchange.js';
-import { MAX_TICKET_CHARS } from '../hive/limits.js';
+import { respOf, type Exchange } from '../client/exchange.js';
+import { isTicket, MAX_TICKET_CHARS } from '../protocol/ticket.js';
 import { PROTOCOL_VERSION } from '../protocol/codes.js';
-import { charCount } from '../protocol/content.js';
 import { systemAddress } from '../protocol/address.js';
 import type { RuleId } from '../protocol/rules.js';
 import { answerJson, deny, type FetchAnswer } from './answers.js';
@@ -26,9 +25,27 @@ export interface PeerServerOptions {
   readonly client?: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes' | 'insecure'>;
   /** Request bodies above this are refused. A step 2 request is tiny. */
   readonly maxBodyBytes?: number;
+  /** Lower bounds for tests; a run keeps the defaults. */
+  readonly limits?: Partial<PeerLimits>;
 }
 
 export const DEFAULT_PEER_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * What the peer keeps of a run, whatever the Hive sends: the request log is
+ * cut from its oldest end past these, a judged fetch keeps only the start of
+ * its reply, and relays past the budget are refused unfetched.
+ */
+export const PEER_LIMITS = { logEntries: 4096, logBytes: 16 * 1024 * 1024, keptReplyBytes: 4096, relays: 2048 };
+export type PeerLimits = typeof PEER_LIMITS;
+
+/** A fetch once its recipients are read: the reply's first bytes stay for messages, the rest (and the parsed value) goes. */
+function judged(fetch: Exchange, kept: number): Exchange {
+  const reply = fetch.reply;
+  if (!reply || reply.bytes.length <= kept) return fetch;
+  const bytes = Buffer.from(reply.bytes.subarray(0, kept));
+  return { ...fetch, reply: { status: reply.status, headers: reply.headers, bytes, parseError: `the peer kept only the first ${kept} of ${reply.bytes.length} bytes once the reply was judged` } };
+}
 
 const BAD_REQUEST = answerJson({ resp: -1.1 });
 
@@ -43,8 +60,15 @@ const BAD_REQUEST = answerJson({ resp: -1.1 });
  */
 export class PeerServer {
   readonly script = new PeerScript();
-  private readonly log: PeerRequest[] = [];
-  private readonly relayLog: RelayRecord[] = [];
+  private log: PeerRequest[] = [];
+  private relayLog: RelayRecord[] = [];
+  /** Requests received in all, kept or not. */
+  private count = 0;
+  /** Bytes (target and body) of the requests in the log. */
+  private logBytes = 0;
+  private readonly sizes = new WeakMap<PeerRequest, number>();
+  private relaysTaken = 0;
+  private readonly limits: PeerLimits;
   private readonly client: HiveClient;
   private readonly closing = new AbortController();
   private readonly maxBodyBytes: number;
@@ -59,6 +83,7 @@ export class PeerServer {
   ) {
     this.client = new HiveClient(options.hiveUrl, { ...options.client, concurrency: 64 });
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PEER_MAX_BODY_BYTES;
+    this.limits = { ...PEER_LIMITS, ...options.limits };
     const publicPath = new URL(peerBaseUrl(this.settings)).pathname;
     this.paths = new Map(PEER_HIVES.flatMap(({ name }) => [[`/${name}/`, name] as const, [`${publicPath}${name}/`, name] as const]));
   }
@@ -101,12 +126,17 @@ export class PeerServer {
     return peerMap(this.settings);
   }
 
-  /** Every request received so far, in arrival order. */
+  /** The requests received so far, in arrival order: the latest PEER_LIMITS.logEntries of them, within PEER_LIMITS.logBytes. */
   get requests(): readonly PeerRequest[] {
     return this.log;
   }
 
-  /** Every relay the Hive under test sent a peer Hive, with the peer's fetch back. */
+  /** How many requests arrived in all, including those the log no longer holds. */
+  get received(): number {
+    return this.count;
+  }
+
+  /** The relays the Hive under test sent a peer Hive, with the peer's fetch back (as bounded as the log). */
   get relays(): readonly RelayRecord[] {
     return this.relayLog;
   }
@@ -138,7 +168,7 @@ export class PeerServer {
     const decoded = body === undefined ? { undecodable: `the body is over the peer's ${this.maxBodyBytes}-byte cap, or ended early` } : decodeParts(req, body);
     const parts = 'parts' in decoded ? decoded.parts : undefined;
     const request: PeerRequest = {
-      seq: this.log.length,
+      seq: this.count++,
       receivedAt,
       source,
       method: req.method ?? '',
@@ -153,11 +183,23 @@ export class PeerServer {
       unattributed: undefined,
       outcome: undefined,
     };
-    this.log.push(request);
+    this.remember(request, target.length + (body?.length ?? 0));
     res.on('finish', () => (request.outcome = { status: res.statusCode, at: Date.now() }));
     res.on('close', () => (request.outcome ??= { closed: true, at: Date.now() }));
     const answer = body === undefined ? this.unexpected(request, 'Q10', request.undecodable!, BAD_REQUEST, 413) : await this.route(request);
     await this.write(res, answer, body !== undefined);
+  }
+
+  /** Logs a request, dropping the oldest (a quarter at a time, so each drop is paid for by the pushes before it) past the limits. */
+  private remember(request: PeerRequest, bytes: number): void {
+    this.log.push(request);
+    this.sizes.set(request, bytes);
+    this.logBytes += bytes;
+    if (this.log.length <= this.limits.logEntries && this.logBytes <= this.limits.logBytes) return;
+    const dropped = this.log.splice(0, Math.max(1, this.log.length >> 2));
+    for (const old of dropped) this.logBytes -= this.sizes.get(old) ?? 0;
+    const oldest = this.log[0]?.seq ?? Infinity;
+    this.relayLog = this.relayLog.filter((relay) => relay.request.seq >= oldest);
   }
 
   /** Marks the request unexpected and gives the answer a peer Hive would give it. */
@@ -188,7 +230,7 @@ export class PeerServer {
         }
         return issued.answers[peer] ?? this.unexpected(request, 'C2', `${peerDomain(peer)} did not issue this ticket (${Object.keys(issued.answers).map((name) => peerDomain(name as PeerName)).join(', ')} did): step 2 went to the wrong Hive`, deny());
       case 'Epost_msg_relay':
-        if (ticket === undefined || ticket === '' || charCount(ticket) > MAX_TICKET_CHARS) return this.unexpected(request, 'Q10', `a relay carries no ticket of 1 to ${MAX_TICKET_CHARS} characters`);
+        if (!isTicket(ticket)) return this.unexpected(request, 'Q10', `a relay carries no ticket of 1 to ${MAX_TICKET_CHARS} characters`);
         // Taken all the same, so the check awaiting the relay sees what was wrong with it.
         if (!iamIsTheHive) this.unexpected(request, 'A3', `a relay carries iam ${JSON.stringify(iam)}, not ${expectedIam}`);
         return this.takeRelay(request, peer, ticket);
@@ -199,12 +241,16 @@ export class PeerServer {
 
   /** Step 2 of a relay from the Hive, done the way any Hive would; the relay gets 1 when a scenario has that recipient. */
   private async takeRelay(request: PeerRequest, peer: PeerName, ticket: string): Promise<FetchAnswer> {
+    if (++this.relaysTaken > this.limits.relays) {
+      request.unattributed = `the peer's budget of ${this.limits.relays} relays for a run is spent: refused without fetching`;
+      return deny();
+    }
     const fetch = await this.client.call('Epost_msg_fetch', { iam: peerSystemAddress(peer), ticket });
     const to = respOf(fetch) === 1 ? (fetch.reply?.json as { msg?: { to?: unknown } }).msg?.to : undefined;
     const recipients = Array.isArray(to) ? to.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()) : [];
     const local = recipients.filter((address) => address.endsWith(`::${peerDomain(peer)}`));
     request.scenario = this.script.scenarioOfRecipients(local);
-    this.relayLog.push({ request, peer, ticket, fetch, recipients: local });
+    this.relayLog.push({ request, peer, ticket, fetch: judged(fetch, this.limits.keptReplyBytes), recipients: local });
     if (respOf(fetch) !== 1) return deny();
     return answerJson({ resp: request.scenario === undefined ? -3.3 : 1 });
   }

@@ -17,9 +17,15 @@ export interface ProxyOptions {
   readonly onExchange?: (exchange: Exchange, findings: readonly ExchangeFinding[]) => void;
   /** Requests larger than this are refused with 413 rather than held in memory. Default 16 MiB. */
   readonly maxBodyBytes?: number;
-  /** Deadline of the Hive's reply. Default 30 s. */
+  /** Deadline of a whole exchange with the Hive, its reply body read to the end. Default 30 s. */
   readonly timeoutMs?: number;
+  /** Replies of the Hive larger than this are not forwarded (502) nor held. Default 16 MiB. */
+  readonly maxReplyBytes?: number;
+  /** Client connections held at once; more are refused. Default 256. */
+  readonly maxConnections?: number;
 }
+
+export const PROXY_DEFAULTS = { maxBodyBytes: 16 * 1024 * 1024, maxReplyBytes: 16 * 1024 * 1024, timeoutMs: 30_000, maxConnections: 256 } as const;
 
 export interface ValidatingProxy {
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
@@ -29,10 +35,39 @@ export interface ValidatingProxy {
 // Hop-by-hop headers belong to one connection, never forwarded (RFC 9110 §7.6.1); lengths are set anew.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'host', 'content-length']);
 
+/** The headers that go on: neither hop-by-hop nor named by the Connection header as belonging to this hop. */
 function forwardable(headers: IncomingMessage['headers'] | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const connection = [headers.connection ?? []].flat().join(',').split(',').map((name) => name.trim().toLowerCase());
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name.toLowerCase())) out[name] = value;
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (value !== undefined && !HOP_BY_HOP.has(lower) && !connection.includes(lower)) out[name] = value;
+  }
   return out;
+}
+
+/** The request headers for the Hive: forwardable ones, with the client's address appended to X-Forwarded-For (never the client's claim alone). */
+function upstreamHeaders(req: IncomingMessage): Record<string, string | string[]> {
+  const headers = forwardable(req.headers);
+  const claimed = [headers['x-forwarded-for'] ?? []].flat().join(', ');
+  const source = sourceOf(req) ?? 'unknown';
+  headers['x-forwarded-for'] = claimed ? `${claimed}, ${source}` : source;
+  return headers;
+}
+
+/** Reads a reply body up to `limit` bytes; undefined, with the rest left unread, when it is larger. */
+async function readReply(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /** Reads a request body whole; undefined when it passes `limit`. */
@@ -70,8 +105,9 @@ export function createValidatingProxy(options: ProxyOptions): ValidatingProxy {
   const base = new URL(options.hive);
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
-  const limit = options.maxBodyBytes ?? 16 * 1024 * 1024;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const limit = options.maxBodyBytes ?? PROXY_DEFAULTS.maxBodyBytes;
+  const replyLimit = options.maxReplyBytes ?? PROXY_DEFAULTS.maxReplyBytes;
+  const timeoutMs = options.timeoutMs ?? PROXY_DEFAULTS.timeoutMs;
   let log: WriteStream | undefined;
 
   const record = (exchange: Exchange) => {
@@ -85,28 +121,27 @@ export function createValidatingProxy(options: ProxyOptions): ValidatingProxy {
     const method = req.method ?? 'GET';
     const url = upstreamUrl(base, req.url ?? '/');
     const body = await readBody(req, limit);
-    const raw = { method, url, headers: forwardable(req.headers) as Record<string, string | string[]>, ...(body && body.length > 0 ? { body } : {}), ...(sourceOf(req) ? { sourceAddress: sourceOf(req)! } : {}), startedAt };
+    const raw = { method, url, headers: upstreamHeaders(req), ...(body && body.length > 0 ? { body } : {}), ...(sourceOf(req) ? { sourceAddress: sourceOf(req)! } : {}), startedAt };
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'text/plain' }).end(`pame proxy: request bodies above ${limit} bytes are not forwarded\n`);
       return;
     }
+    const fail = (kind: 'network' | 'timeout' | 'too-large', message: string) => {
+      res.writeHead(502, { 'content-type': 'text/plain' }).end(`pame proxy: ${message}\n`);
+      setImmediate(() => record(recordedExchange({ ...raw, failure: { kind, message }, durationMs: performance.now() - started })));
+    };
+    // One deadline for the whole exchange: connecting, the reply's headers and every byte of its body.
+    const deadline = AbortSignal.timeout(timeoutMs);
     let response: Dispatcher.ResponseData;
+    let replyBody: Buffer | undefined;
     try {
-      response = await undiciRequest(url, {
-        method: method as Dispatcher.HttpMethod,
-        headers: raw.headers,
-        body: body.length > 0 ? body : null,
-        dispatcher: agent,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      response = await undiciRequest(url, { method: method as Dispatcher.HttpMethod, headers: raw.headers, body: body.length > 0 ? body : null, dispatcher: agent, signal: deadline });
+      replyBody = await readReply(response.body, replyLimit);
     } catch (error) {
-      const message = (error as { cause?: Error }).cause?.message ?? (error as Error).message;
-      res.writeHead(502, { 'content-type': 'text/plain' }).end(`pame proxy: the Hive did not answer: ${message}\n`);
-      setImmediate(() => record(recordedExchange({ ...raw, failure: { kind: 'network', message }, durationMs: performance.now() - started })));
-      return;
+      if (deadline.aborted) return fail('timeout', `the Hive did not answer within ${timeoutMs} ms`);
+      return fail('network', `the Hive did not answer: ${(error as { cause?: Error }).cause?.message ?? (error as Error).message}`);
     }
-    const replyBody = Buffer.from(await response.body.arrayBuffer());
+    if (replyBody === undefined) return fail('too-large', `the Hive's reply is larger than ${replyLimit} bytes; it was not forwarded`);
     const headers = forwardable(response.headers);
     res.writeHead(response.statusCode, { ...headers, 'content-length': String(replyBody.length) });
     res.end(method === 'HEAD' ? undefined : replyBody);
@@ -126,7 +161,7 @@ export function createValidatingProxy(options: ProxyOptions): ValidatingProxy {
     if (log) await new Promise<void>((resolve) => log!.end(resolve));
   };
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ requestTimeout: timeoutMs }, (req, res) => {
     serve(req, res).catch((error: Error) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(`pame proxy: ${error.message}\n`);
       else res.destroy();
@@ -138,6 +173,7 @@ export function createValidatingProxy(options: ProxyOptions): ValidatingProxy {
       new Promise((resolve, reject) => {
         prepareValidator();
         if (options.log) log = createWriteStream(options.log, { flags: 'a' });
+        server.maxConnections = options.maxConnections ?? PROXY_DEFAULTS.maxConnections;
         server.once('error', reject);
         server.listen(port, host, () => {
           server.off('error', reject);

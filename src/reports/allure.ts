@@ -5,6 +5,7 @@ import { explainFailure } from '../validator/evidence.js';
 import type { CheckLevel, CheckResult, CheckStatus, Evidence, Failure, RunReport } from '../generated/schemas.js';
 import { RULES } from '../protocol/rules.js';
 import { checkFamily } from './families.js';
+import { markdownText } from './markdown.js';
 import { httpTranscript } from './transcript.js';
 
 export const ALLURE_RESULTS = 'allure-results';
@@ -61,8 +62,9 @@ export function ruleDescription(check: CheckResult): string {
   const beyond = [...new Set(check.failures.map((f) => f.rule))].filter((id) => !check.rules.includes(id));
   const out = [`**${check.id}** (${check.level}, ${check.code === '*' ? 'across request codes' : check.code}): ${check.title}`, '', 'Verifies:', '', ...check.rules.map(line)];
   if (beyond.length > 0) out.push('', 'Also found broken while it ran:', '', ...beyond.map(line));
-  if (check.waiver) out.push('', `Waiver (${check.waiver.state ?? 'applied'}, until ${check.waiver.expires}): ${check.waiver.reason}${check.waiver.link ? ` ${check.waiver.link}` : ''}`);
-  if (check.notes?.length) out.push('', 'Notes:', '', ...check.notes.map((n) => `- ${n}`));
+  if (check.waiver) out.push('', `Waiver (${check.waiver.state ?? 'applied'}, until ${markdownText(check.waiver.expires)}): ${markdownText(check.waiver.reason)}${check.waiver.link ? ` ${markdownText(check.waiver.link)}` : ''}`);
+  // Notes can quote what the Hive sent: shown as text, never as markup.
+  if (check.notes?.length) out.push('', 'Notes:', '', ...check.notes.map((n) => `- ${markdownText(n)}`));
   return out.join('\n');
 }
 

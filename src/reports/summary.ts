@@ -1,22 +1,11 @@
 import type { CheckResult, RuleResult, RunReport, Verdict } from '../generated/schemas.js';
 import { notYetSpecifiedLine } from '../protocol/rules.js';
 import { ruleFamilies } from './families.js';
+import { fenced, markdownText } from './markdown.js';
 
 export const SUMMARY_MD = 'summary.md';
 
 const VERDICT_MARK: Record<Verdict, string> = { conformant: '✅', 'conformant with warnings': '⚠️', incomplete: '⏸️', nonconformant: '❌', bannable: '⛔' };
-
-/** Text shown as is in Markdown: what the Hive sent can hold markup, and a job summary must not render it. */
-export function markdownText(text: string): string {
-  return text.replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space)).replace(/([\\`*_{}[\]<>()#+!|~])/g, '\\$1');
-}
-
-/** A fenced block that no run of backticks in the text can close early. */
-function fenced(text: string, language = ''): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${text}\n${fence}`;
-}
 
 /** A Markdown table; columns of counts are right-aligned. */
 function table(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number> = new Set()): string[] {

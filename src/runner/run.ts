@@ -8,7 +8,7 @@ import { selectedChecks, type Catalog, type Check } from '../checks/check.js';
 import type { CheckSettings } from '../checks/environment.js';
 import { HiveClient } from '../client/client.js';
 import type { Arrangement, CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
-import { createHive } from '../hive/index.js';
+import { createHive, TEST_PASSWORD_COST } from '../hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
@@ -215,7 +215,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     throw new RunAbort((error as Error).message);
   }
 
-  const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
+  const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, passwordCost: TEST_PASSWORD_COST, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
   try {
     const target = embedded ? (await embedded.listen(0, '127.0.0.1')).url : new URL(options.hive!).toString();
     const targetUrl = new URL(target);
@@ -283,6 +283,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       suiteVersion: packageVersion,
       target,
       embedded: embedded !== undefined,
+      ...(embedded ? { embeddedPasswordCost: TEST_PASSWORD_COST } : {}),
       insecure: options.insecure,
       verdict,
       complete,

@@ -1,6 +1,7 @@
 import { explainFailure } from '../validator/evidence.js';
 import { curlFor, toEvidence } from '../validator/evidence.js';
 import type { Exchange } from '../client/exchange.js';
+import { Secrets } from '../client/secrets.js';
 import type { CheckResult, Failure, RunReport } from '../generated/schemas.js';
 import { packageVersion } from '../paths.js';
 import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
@@ -48,15 +49,15 @@ function targetsOf(exchanges: readonly Exchange[]): string {
   return [...bases].join(' ') || '(no exchanges)';
 }
 
-function failureOf({ source, exchange }: ValidatedExchange, finding: ExchangeFinding, withEvidence: boolean): Failure {
-  const message = `${source} (${exchange.code ?? exchange.request.method}): ${finding.message}`;
-  return { rule: finding.rule, level: finding.level, message, ...(withEvidence ? { evidence: toEvidence(exchange), curl: curlFor(exchange) } : {}) };
+function failureOf({ source, exchange }: ValidatedExchange, finding: ExchangeFinding, withEvidence: boolean, secrets: Secrets): Failure {
+  const message = secrets.redactText(`${source} (${exchange.code ?? exchange.request.method}): ${finding.message}`);
+  return { rule: finding.rule, level: finding.level, message, ...(withEvidence ? { evidence: toEvidence(exchange, secrets), curl: curlFor(exchange, secrets) } : {}) };
 }
 
 /** Failures of findings picked from each exchange, the first EVIDENCE_PER_VALIDATION with their exchange. */
-function failuresOf(validated: readonly ValidatedExchange[], pick: (finding: ExchangeFinding) => boolean): Failure[] {
+function failuresOf(validated: readonly ValidatedExchange[], pick: (finding: ExchangeFinding) => boolean, secrets: Secrets): Failure[] {
   return validated.flatMap((item) => item.findings.filter(pick).map((finding) => ({ item, finding })))
-    .map(({ item, finding }, index) => failureOf(item, finding, index < EVIDENCE_PER_VALIDATION));
+    .map(({ item, finding }, index) => failureOf(item, finding, index < EVIDENCE_PER_VALIDATION, secrets));
 }
 
 /**
@@ -66,9 +67,12 @@ function failuresOf(validated: readonly ValidatedExchange[], pick: (finding: Exc
  * Client findings are listed apart (clientFindings) and count for no verdict.
  */
 export function trafficReport(validated: readonly ValidatedExchange[], run: { startedAt: string; durationMs: number; notes: readonly string[]; complete: boolean }): RunReport {
+  // The clients' passwords, session keys and tickets, learned from the whole traffic, so no exchange's evidence shows another's.
+  const secrets = new Secrets();
+  for (const { exchange } of validated) secrets.learn(exchange);
   const checks: CheckResult[] = (Object.keys(VALIDATIONS) as ExchangeAspect[]).map((aspect) => {
     const { id, title, rules } = VALIDATIONS[aspect];
-    const failures = failuresOf(validated, (f) => f.party === 'hive' && f.aspect === aspect);
+    const failures = failuresOf(validated, (f) => f.party === 'hive' && f.aspect === aspect, secrets);
     const base = { id, title, code: '*', rules: [...rules], level: aspect === 'privacy' ? ('F' as const) : ('MUST' as const), failures, durationMs: 0 };
     if (validated.length === 0) return { ...base, status: 'skipped', message: 'no exchange to validate' };
     return failures.length > 0 ? { ...base, status: 'failed', message: explainFailure(failures[0]!) } : { ...base, status: 'passed', message: '' };
@@ -90,6 +94,6 @@ export function trafficReport(validated: readonly ValidatedExchange[], run: { st
     checks,
     rules: ruleResults(checks, coverage),
     notYetSpecified: [...NOT_YET_SPECIFIED],
-    clientFindings: failuresOf(validated, (f) => f.party === 'client'),
+    clientFindings: failuresOf(validated, (f) => f.party === 'client', secrets),
   };
 }

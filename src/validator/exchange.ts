@@ -1,9 +1,9 @@
 import { scanForPrivacy } from './privacy-scan.js';
 import { headerValue, type Exchange, type ReceivedReply, type SentRequest } from '../client/exchange.js';
 import type { CheckLevel } from '../generated/schemas.js';
-import { parseRequestJson } from '../protocol/json-text.js';
 import { CODES, isRequestCode, REQUEST_CODES } from '../protocol/codes.js';
 import { describeReplyCode, RESP } from '../protocol/reply-codes.js';
+import { partsFromBody, partsFromQuery, queryOf, type PartsDecoding } from '../protocol/request-parts.js';
 import { RULES, type RuleId } from '../protocol/rules.js';
 import { schemaValidator } from './schemas.js';
 import { validateReceivedReply, validateRequest, type Violation } from './validate.js';
@@ -62,60 +62,19 @@ export type RequestDecoding =
   /** Neither GET nor POST (T3). */
   | { readonly kind: 'other-method' };
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function queryOf(url: string): string {
-  const hash = url.indexOf('#');
-  const withoutFragment = hash < 0 ? url : url.slice(0, hash);
-  const q = withoutFragment.indexOf('?');
-  return q < 0 ? '' : withoutFragment.slice(q + 1);
+/** The shared decoder's answer in the validator's terms. */
+function asDecoding(decoded: PartsDecoding): RequestDecoding {
+  return 'parts' in decoded ? { kind: 'parts', parts: decoded.parts } : { kind: 'undecodable', message: decoded.undecodable };
 }
 
-function decodeComponent(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
-  } catch {
-    return undefined;
-  }
-}
-
-function decodeQuery(query: string): RequestDecoding {
-  const parts = new Map<string, unknown>();
-  for (const pair of query.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? undefined : decodeComponent(pair.slice(eq + 1));
-    if (name === undefined) return { kind: 'undecodable', message: `the query parameter name ${JSON.stringify(pair.slice(0, 60))} is not valid percent-encoded UTF-8` };
-    if (parts.has(name)) return { kind: 'undecodable', message: `the part '${name}' is given twice` };
-    if (value === undefined) return { kind: 'undecodable', message: `the part '${name}' has no value that decodes` };
-    const parsed = parseRequestJson(value);
-    if (!parsed) return { kind: 'undecodable', message: `the part '${name}' is not JSON text: ${JSON.stringify(value.slice(0, 60))} (a string is written with quotes: %22…%22)` };
-    parts.set(name, parsed.value);
-  }
-  return { kind: 'parts', parts: Object.fromEntries(parts) };
-}
-
-function decodeBody(request: SentRequest): RequestDecoding {
-  let text = request.body;
-  if (text === undefined && request.bodyBase64 !== undefined) {
-    try {
-      text = utf8.decode(Buffer.from(request.bodyBase64, 'base64'));
-    } catch {
-      return { kind: 'undecodable', message: 'the POST body is not valid UTF-8' };
-    }
-  }
-  const parsed = parseRequestJson(text ?? '');
-  if (!parsed) return { kind: 'undecodable', message: text ? 'the POST body is not JSON text (or repeats a member name)' : 'the POST body is empty' };
-  const value = parsed.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { kind: 'undecodable', message: 'the POST body is not a JSON object' };
-  return { kind: 'parts', parts: value as Record<string, unknown> };
+function bodyOf(request: SentRequest): string | Buffer {
+  return request.body ?? Buffer.from(request.bodyBase64 ?? '', 'base64');
 }
 
 /** Reads a request's parts as a Hive must (T4): GET from the query, POST from the body, each value JSON text. */
 export function decodeRequestParts(request: SentRequest): RequestDecoding {
-  if (request.method === 'GET') return decodeQuery(queryOf(request.url));
-  if (request.method === 'POST') return decodeBody(request);
+  if (request.method === 'GET') return asDecoding(partsFromQuery(queryOf(request.url)));
+  if (request.method === 'POST') return asDecoding(partsFromBody(bodyOf(request)));
   return { kind: 'other-method' };
 }
 

@@ -2,7 +2,7 @@
 // and --fuzz-runs 0 turns them off, saying so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUZZING_OFF } from '../../src/fuzz/properties.js';
-import { createHive, type ReferenceHive } from '../../src/hive/index.js';
+import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { peerMap } from '../../src/peer/domains.js';
 import { freePort } from '../../src/runner/run.js';
 import { fuzzChecks } from '../../suites/fuzz.js';
@@ -14,7 +14,7 @@ describe('against the reference Hive', () => {
   let peer: { host: string; port: number };
   beforeAll(async () => {
     peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
-    hive = createHive({ domain: TEST_DOMAIN, resolve: peerMap(peer) });
+    hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN, resolve: peerMap(peer) });
     ({ url } = await hive.listen(0, '127.0.0.1'));
   });
   afterAll(() => hive.close());

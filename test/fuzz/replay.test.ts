@@ -1,6 +1,7 @@
 // Fuzz failures are reproducible: the seed draws the same samples, the replay
 // path leads fast-check to the failing one, and a failure report carries the
 // shrunk counterexample, the seed, the path and the curl lines.
+import { TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fuzzBadHives } from '../../fixtures/bad-hives/fuzz.js';
@@ -56,7 +57,7 @@ describe('a failure report', () => {
   const hives: ReferenceHive[] = [];
   afterAll(() => Promise.all(hives.map((hive) => hive.close())));
   const fresh = (name: string) => {
-    const hive = badHive(name).create({ domain: TEST_DOMAIN });
+    const hive = badHive(name).create({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN });
     hives.push(hive);
     return hive;
   };

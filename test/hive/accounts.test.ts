@@ -59,7 +59,7 @@ describe.each(METHODS)('Q2 Epost_user_register by %s', (method) => {
     const user = name('frank');
     expect(await register(user, PASS, { phone: '+34 600 000 000', email: 'f@example.com', location: 'Madrid' })).toEqual({ resp: 1 });
     const record = store.user(user);
-    expect(Object.keys(record ?? {}).sort()).toEqual(['hash', 'name', 'salt']);
+    expect(Object.keys(record ?? {}).sort()).toEqual(['cost', 'hash', 'name', 'salt']);
     expect(record?.hash.toString()).not.toContain(PASS);
   });
 });

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { HiveClient, type CallOptions, type Exchange, type RawRequest } from '../../src/client/index.js';
-import { createHive, type HiveOptions, type ReferenceHive } from '../../src/hive/index.js';
+import { createHive, type HiveOptions, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import type { RequestCode } from '../../src/protocol/codes.js';
 import { validateReply } from '../../src/validator/index.js';
 
@@ -42,7 +42,7 @@ export class TestHive {
   }
 
   static async start(options: Partial<HiveOptions> = {}): Promise<TestHive> {
-    const hive = createHive({ domain: DOMAIN, ...options });
+    const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: DOMAIN, ...options });
     const { url } = await hive.listen();
     return new TestHive(hive, url);
   }
@@ -57,7 +57,7 @@ export class TestHive {
     const map = { ...extraMap, ...Object.fromEntries(specs.map((spec, i) => [spec.domain ?? DOMAIN, servers[i]!.url])) };
     return specs.map((spec, i) => {
       const opened = servers[i]!;
-      const hive = createHive({ domain: DOMAIN, ...spec, resolve: map });
+      const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: DOMAIN, ...spec, resolve: map });
       opened.server.on('request', hive.handler);
       return new TestHive(hive, opened.url, opened.close);
     });

@@ -11,7 +11,7 @@ import { demandOf } from '../../src/fuzz/oracle.js';
 import { containsHtml, containsScriptUrl, textDemand } from '../../src/protocol/content.js';
 import { printable } from '../../src/reports/console.js';
 import { xmlText } from '../../src/reports/junit.js';
-import { markdownText } from '../../src/reports/summary.js';
+import { markdownText } from '../../src/reports/markdown.js';
 import { validateExchange } from '../../src/validator/exchange.js';
 import { readExchangeLog } from '../../src/validator/jsonl.js';
 

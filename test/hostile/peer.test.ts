@@ -1,12 +1,14 @@
 // The runner's peer server as a run starts it (createEnvironment, run
 // defaults), against what a hostile Hive can do to it. Its protocol behaviour
 // (body cap, own tickets only) is proven in test/peer/server.test.ts.
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HOSTILE_DOMAIN, startHostile } from '../../fixtures/hostile/hives.js';
 import { createEnvironment, type CheckEnvironment } from '../../src/checks/environment.js';
 import { DEFAULT_MAX_REPLY_BYTES, HiveClient } from '../../src/client/client.js';
 import { respOf } from '../../src/client/exchange.js';
+import { PEER_LIMITS, PeerServer, type PeerLimits } from '../../src/peer/server.js';
 import { DEFAULT_RUN_OPTIONS } from '../../src/runner/options.js';
 import { testSettings } from '../support/run-checks.js';
 
@@ -54,5 +56,60 @@ describe("the runner's peer server", () => {
     expect(fetch?.failure?.kind).toBe('too-large');
     expect(fetch?.failure?.message).toContain(`larger than ${DEFAULT_MAX_REPLY_BYTES} bytes`);
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+describe("the peer server's memory, whatever the Hive sends", () => {
+  async function boundedPeer(hiveUrl: string, limits: Partial<PeerLimits>): Promise<PeerServer> {
+    const peer = await PeerServer.start({ peer: { host: '127.0.0.1', port: 0 }, hiveUrl, hiveDomain: HOSTILE_DOMAIN, limits });
+    open.push(peer);
+    return peer;
+  }
+
+  /** A Hive that answers every request with the same reply. */
+  async function answering(body: string): Promise<string> {
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  }
+
+  it('keeps a bounded log of a flood of requests, and counts them all', async () => {
+    const peer = await boundedPeer('http://127.0.0.1:9/', { logEntries: 50, logBytes: 256 * 1024 });
+    const client = new HiveClient(peer.baseUrl('alpha'));
+    open.push(client);
+    const pad = 'x'.repeat(20_000);
+    for (let i = 0; i < 120; i++) await client.call('Epost_ping', { iam: `psychocat::${HOSTILE_DOMAIN}`, pad });
+    expect(peer.received).toBe(120);
+    expect(peer.requests.length).toBeLessThanOrEqual(50);
+    expect(peer.requests.reduce((sum, r) => sum + JSON.stringify(r.parts).length, 0)).toBeLessThanOrEqual(256 * 1024);
+    expect(peer.requests.at(-1)?.seq).toBe(119);
+  });
+
+  it('drops the body of a fetched reply once judged, and refuses relays past the run budget unfetched', async () => {
+    const huge = JSON.stringify({ resp: 1, msg: { to: [`ana::alpha.pame.test`], body: 'y'.repeat(500_000) } });
+    const peer = await boundedPeer(await answering(huge), { relays: 2 });
+    const relayer = new HiveClient(peer.baseUrl('alpha'));
+    open.push(relayer);
+    const relay = (n: number) => relayer.call('Epost_msg_relay', { iam: `psychocat::${HOSTILE_DOMAIN}`, ticket: `ticket-${n}-0123456789` });
+    for (const n of [1, 2, 3]) await relay(n);
+    expect(peer.relays).toHaveLength(2);
+    for (const { fetch, recipients } of peer.relays) {
+      expect(recipients, 'judged before the body went').toEqual(['ana::alpha.pame.test']);
+      expect(fetch.reply!.bytes.length).toBeLessThanOrEqual(PEER_LIMITS.keptReplyBytes);
+      expect(fetch.reply!.json).toBeUndefined();
+    }
+    expect(peer.requests.at(-1)?.unattributed).toMatch(/budget of 2 relays/);
+  });
+
+  it("reads a GET part named __proto__ as an ordinary part, with the Hive's own decoder", async () => {
+    const peer = await boundedPeer('http://127.0.0.1:9/', {});
+    const client = new HiveClient(peer.baseUrl('alpha'));
+    open.push(client);
+    await client.send({ method: 'GET', query: `?w=%22Epost_ping%22&__proto__=${encodeURIComponent('{"polluted":true}')}` });
+    const parts = peer.requests.at(-1)!.parts!;
+    expect(Object.hasOwn(parts, '__proto__')).toBe(true);
+    expect((parts as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(parts)).toBe(Object.prototype);
   });
 });

@@ -4,7 +4,7 @@
 // was not certified.
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createHive } from '../../src/hive/index.js';
+import { createHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap } from '../../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../src/runner/options.js';
 import { freePort, runConformance } from '../../src/runner/run.js';
@@ -21,7 +21,7 @@ async function runWith(overrides: Partial<RunOptions>) {
 }
 
 async function withHive<T>(resolve: string | undefined, use: (url: string) => Promise<T>): Promise<T> {
-  const hive = createHive({ domain: TEST_DOMAIN, ...(resolve ? { resolve } : {}) });
+  const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN, ...(resolve ? { resolve } : {}) });
   try {
     return await use((await hive.listen(0, '127.0.0.1')).url);
   } finally {

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HiveClient } from '../../src/client/index.js';
 import { respOf } from '../../src/client/exchange.js';
-import { createHive, type ReferenceHive } from '../../src/hive/index.js';
+import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { confirm, deny, hang, late, redirect } from '../../src/peer/answers.js';
 import { peerMap, peerSystemAddress } from '../../src/peer/domains.js';
 import { PeerServer, DEFAULT_PEER_MAX_BODY_BYTES } from '../../src/peer/server.js';
@@ -153,7 +153,7 @@ describe("the peer server taking the Hive's relays", () => {
 
   it('fetches each ticket back from the Hive, and answers 1 only for recipients a scenario has', async () => {
     const settings = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
-    hive = createHive({ domain: HIVE_DOMAIN, resolve: peerMap(settings) });
+    hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: HIVE_DOMAIN, resolve: peerMap(settings) });
     const { url } = await hive.listen(0, '127.0.0.1');
     const peer = await PeerServer.start({ peer: settings, hiveUrl: url, hiveDomain: HIVE_DOMAIN });
     open.push(peer);

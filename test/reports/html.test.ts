@@ -2,6 +2,7 @@
 // bannable bad Hive each write report.json, junit.xml, summary.md and a
 // certificate, and the HTML report built from them opens in headless Chromium
 // (Debian's, driven by playwright-core) showing the checks, failures and verdict.
+import { TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,8 @@ describe('reports of a real run', () => {
     const wrong = report.checks.filter((c) => c.status === 'failed' || c.status === 'error').map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
     expect(wrong, wrong.join('\n')).toEqual([]);
     expect(report.verdict).toBe('conformant');
+    // The embedded Hive hashes at the test cost, and the report says so: never a public Hive's cost.
+    expect(report.embeddedPasswordCost).toEqual(TEST_PASSWORD_COST);
     await expectMachineReports(dir, report);
     expect(await readFile(join(dir, 'badge.svg'), 'utf8')).toContain('conformant');
     // A tree with nothing failed comes folded: the profile unfolds into check families, a family
@@ -119,7 +122,7 @@ describe('reports of a real run', () => {
     const bad = BAD_HIVES.find((b) => b.caughtBy.some((id) => ALL_CHECKS.find((c) => c.id === id)?.level === 'F'));
     if (!bad) return context.skip('no bad Hive of the fixtures is caught by a check at level F');
     const port = await freePort('127.0.0.1');
-    const hive = bad.create({ domain: TEST_DOMAIN, resolve: peerMap({ host: '127.0.0.1', port }) });
+    const hive = bad.create({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN, resolve: peerMap({ host: '127.0.0.1', port }) });
     try {
       const { url } = await hive.listen(0, '127.0.0.1');
       const { report, dir, html } = await runAndReport({ hive: url, peerPort: port, only: [...bad.caughtBy] });

@@ -3,6 +3,7 @@
 // by the checks it names, and by no check for a rule it does not break.
 // One file per family, so vitest spreads the families over its workers: all
 // targets in one event loop would starve each other (fuzzing is CPU work).
+import { TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { describe, expect, it } from 'vitest';
 import { BAD_HIVE_FAMILIES, type BadHive } from '../../fixtures/bad-hives/index.js';
 import { GOOD_HIVES } from '../../fixtures/good-hives/index.js';
@@ -17,7 +18,7 @@ import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-ch
 
 export async function resultsAgainst(create: (options: HiveOptions) => ReferenceHive, checks: readonly Check[], settings: Partial<CheckSettings> = {}): Promise<Map<string, CheckResult>> {
   const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
-  const hive = create({ domain: TEST_DOMAIN, resolve: peerMap(peer) });
+  const hive = create({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN, resolve: peerMap(peer) });
   try {
     const { url } = await hive.listen(0, '127.0.0.1');
     return await runChecks(checks, testSettings(url, { peer, ...settings }));

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { sessionExpiryBadHives } from '../../fixtures/bad-hives/sessions.js';
 import { catches, type BadHive } from '../../fixtures/bad-hives/types.js';
-import { createHive, type HiveOptions, type ReferenceHive } from '../../src/hive/index.js';
+import { createHive, TEST_PASSWORD_COST, type HiveOptions, type ReferenceHive } from '../../src/hive/index.js';
 import type { CheckResult } from '../../src/generated/schemas.js';
 import { sessionsChecks } from '../../suites/sessions.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
@@ -15,7 +15,7 @@ const IDLE_MS = 800;
 const EXPIRY_CHECKS = sessionsChecks.filter((check) => check.needs?.includes('session-expiry'));
 
 async function expiryResults(create: (options: HiveOptions) => ReferenceHive): Promise<CheckResult[]> {
-  const hive = create({ domain: TEST_DOMAIN, sessionIdleMs: IDLE_MS });
+  const hive = create({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN, sessionIdleMs: IDLE_MS });
   try {
     const { url } = await hive.listen(0, '127.0.0.1');
     return [...(await runChecks(EXPIRY_CHECKS, testSettings(url, { sessionIdleMs: IDLE_MS }))).values()];

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHive, type ReferenceHive } from '../../src/hive/index.js';
+import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { probeTls } from '../../src/client/tls.js';
 import { wireChecks } from '../../suites/wire.js';
 import { runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
@@ -64,7 +64,7 @@ const TLS_CHECK = wireChecks.find((check) => check.id === 'PAME-WIRE-028')!;
 const running: { hive: ReferenceHive; server: Server }[] = [];
 
 async function httpsHive(tls: TlsOptions): Promise<string> {
-  const hive = createHive({ domain: TEST_DOMAIN });
+  const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN });
   const server = createServer(tls, hive.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   running.push({ hive, server });
@@ -113,7 +113,7 @@ describe('PAME-WIRE-028 against https Hives', () => {
   });
 
   it('is skipped, saying why, against plain http', async () => {
-    const hive = createHive({ domain: TEST_DOMAIN });
+    const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN });
     const { url } = await hive.listen();
     try {
       const result = (await runChecks([TLS_CHECK], testSettings(url))).get(TLS_CHECK.id)!;

@@ -8,7 +8,7 @@ import { privacyBadHives } from '../../fixtures/bad-hives/privacy.js';
 import { validateFiles } from '../../src/cli/commands/validate.js';
 import { HiveClient } from '../../src/client/client.js';
 import { respOf, type Exchange } from '../../src/client/exchange.js';
-import { createHive, type ReferenceHive } from '../../src/hive/index.js';
+import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { createValidatingProxy, type ValidatingProxy } from '../../src/proxy/index.js';
 import type { ExchangeFinding } from '../../src/validator/exchange.js';
 import { readExchangeLog } from '../../src/validator/jsonl.js';
@@ -20,7 +20,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).reverse().map((thing) => thing.close()));
 });
 
-async function arrange(hive: ReferenceHive = createHive({ domain: DOMAIN })) {
+async function arrange(hive: ReferenceHive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: DOMAIN })) {
   const { url: hiveUrl } = await hive.listen(0, '127.0.0.1');
   open.push(hive);
   const log = join(await mkdtemp(join(tmpdir(), 'pame-proxy-')), 'exchanges.jsonl');
@@ -92,7 +92,7 @@ describe('pame proxy', () => {
 
   it('names live the rules a Hive breaks, and what a client sends wrong, on the right side', async () => {
     const leaky = privacyBadHives.find((bad) => bad.name === 'privacy-session-open-last-ip')!;
-    const { client, proxy, seen } = await arrange(leaky.create({ domain: DOMAIN }));
+    const { client, proxy, seen } = await arrange(leaky.create({ passwordCost: TEST_PASSWORD_COST, domain: DOMAIN }));
     const ana = `ana${Date.now().toString(36)}::${DOMAIN}`;
     await client.call('Epost_user_register', { iam: ana, pass: 'correct horse battery' });
     await client.call('Epost_session_open', { iam: ana, pass: 'correct horse battery' });
@@ -106,7 +106,7 @@ describe('pame proxy', () => {
   });
 
   it('answers 502 and logs the failure when the Hive is gone', async () => {
-    const hive = createHive({ domain: DOMAIN });
+    const hive = createHive({ passwordCost: TEST_PASSWORD_COST, domain: DOMAIN });
     const { client, proxy, seen } = await arrange(hive);
     await hive.close();
     const exchange = await client.call('Epost_ping', { iam: 'ana' });

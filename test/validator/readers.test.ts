@@ -1,4 +1,5 @@
 // The readers of recordings: HAR as browsers and proxies write it, and the JSONL exchange log.
+import { Secrets } from '../../src/client/secrets.js';
 import { describe, expect, it } from 'vitest';
 import { toEvidence } from '../../src/validator/evidence.js';
 import { readHar } from '../../src/validator/har.js';
@@ -77,9 +78,9 @@ describe('the JSONL exchange log', () => {
   });
 
   it("reads a run's exchanges.jsonl evidence lines, leaving a cut reply out", () => {
-    const whole = JSON.stringify({ check: 'PAME-PING-001', role: 'last', evidence: toEvidence(exchange) });
+    const whole = JSON.stringify({ check: 'PAME-PING-001', role: 'last', evidence: toEvidence(exchange, new Secrets()) });
     const long = recordedExchange({ method: 'GET', url: 'http://h.example/', headers: {}, reply: { status: 200, headers: {}, body: Buffer.from(JSON.stringify({ resp: 1, pad: 'x'.repeat(5000) })) }, startedAt: '', durationMs: 0 });
-    const cut = JSON.stringify({ check: 'PAME-PING-001', role: 'failure', rule: 'F3', evidence: toEvidence(long) });
+    const cut = JSON.stringify({ check: 'PAME-PING-001', role: 'failure', rule: 'F3', evidence: toEvidence(long, new Secrets()) });
     const { exchanges, problems } = readExchangeLog(`${whole}\n${cut}\n`, 'exchanges.jsonl');
     expect(exchanges[0]!.exchange.reply?.json).toEqual(ping);
     expect(exchanges[1]!.exchange.reply).toBeUndefined();

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { CommandModule } from 'yargs';
 import type { Exchange } from '../../client/exchange.js';
 import { writeReports } from '../../reports/index.js';
+import { printable } from '../../reports/console.js';
 import { EXIT } from '../../runner/verdict.js';
 import type { ExchangeFinding } from '../../validator/exchange.js';
 import { readHar } from '../../validator/har.js';
@@ -25,7 +26,8 @@ export interface ValidateOptions {
 export function exchangeLine(exchange: Exchange): string {
   const json = exchange.reply?.json as { resp?: unknown } | undefined;
   const outcome = exchange.reply ? `${exchange.reply.status}${json && typeof json === 'object' && 'resp' in json ? ` resp ${JSON.stringify(json.resp)}` : ''}` : `no reply${exchange.failure ? ` (${exchange.failure.message})` : ''}`;
-  return `${exchange.request.method} ${exchange.code ?? '(no code)'} → ${outcome}`;
+  // The code and the failure come from the client or the Hive: shown escaped, never obeyed by the terminal.
+  return printable(`${exchange.request.method} ${exchange.code === undefined ? '(no code)' : JSON.stringify(exchange.code)} → ${outcome}`);
 }
 
 /** The mark of an exchange: ✗ when the Hive broke a MUST or F rule in it; a client's fault alone is no mark against the Hive. */
@@ -36,7 +38,7 @@ export function exchangeMark(findings: readonly ExchangeFinding[]): string {
 
 /** One line a finding, naming who broke the rule: the Hive, or the client (whose faults bind no Hive). */
 export function findingLines(findings: readonly ExchangeFinding[]): string[] {
-  return findings.map((f) => `  ${f.party === 'client' ? '·' : f.level === 'SHOULD' ? '!' : '✗'} [${f.rule} ${f.level}, ${f.party === 'client' ? 'client' : 'Hive'}] ${f.message}`);
+  return findings.map((f) => printable(`  ${f.party === 'client' ? '·' : f.level === 'SHOULD' ? '!' : '✗'} [${f.rule} ${f.level}, ${f.party === 'client' ? 'client' : 'Hive'}] ${f.message}`));
 }
 
 function countByRule(findings: readonly ExchangeFinding[]): string {

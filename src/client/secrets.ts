@@ -1,0 +1,166 @@
+import type { Exchange, SentRequest } from './exchange.js';
+
+/** The parts whose values are secrets: a password, a session key, a countersign ticket. */
+export const SECRET_PARTS = ['pass', 'session', 'ticket'] as const;
+export type SecretPart = (typeof SECRET_PARTS)[number];
+
+/** What a report shows instead of a secret: a shell variable the reader of a curl line sets. */
+export const PLACEHOLDERS: Readonly<Record<SecretPart, string>> = { pass: '$PAME_PASS', session: '$PAME_SESSION', ticket: '$PAME_TICKET' };
+
+/**
+ * Shorter values are redacted only where they stand as a JSON string ("…"):
+ * a Hive that picks a short session key must not blank out ordinary words of
+ * a report, and a short password stays hidden where the runner sent it.
+ */
+export const MIN_BARE_SECRET_CHARS = 8;
+
+/** A check's secrets are few; past this, later ones are redacted by part name only. */
+const MAX_SECRETS = 512;
+
+function isSecretPart(name: string): name is SecretPart {
+  return (SECRET_PARTS as readonly string[]).includes(name);
+}
+
+function decodedComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** undefined for text with lone surrogates, which no URL carries. */
+function encodedComponent(text: string): string | undefined {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The secrets one check (or one recorded traffic) has seen, and the one way to
+ * keep them out of a report: by part name in what the runner sent, and by value
+ * wherever else they turn up (a reply, a header, a message).
+ */
+export class Secrets {
+  private readonly values = new Map<string, SecretPart>();
+  /** [form as it appears, what replaces it], longest first; rebuilt when a secret is added. */
+  private forms: [string, string][] | undefined;
+  /** The JSON string forms of short secrets, as values only (not followed by ':'), in one pattern. */
+  private shortForms: RegExp | undefined;
+
+  constructor(passwords: Iterable<string> = []) {
+    for (const pass of passwords) this.add(pass, 'pass');
+  }
+
+  add(value: unknown, part: SecretPart): void {
+    if (typeof value !== 'string' || value.length === 0 || this.values.has(value) || this.values.size >= MAX_SECRETS) return;
+    this.values.set(value, part);
+    this.forms = undefined;
+  }
+
+  /** Learns the secrets of an exchange: the secret parts it sent (body or query) and the secret members of its reply. */
+  learn(exchange: Exchange): void {
+    const { request, reply } = exchange;
+    for (const [name, value] of queryParts(request.url)) {
+      if (isSecretPart(name)) this.add(parsedJson(decodedComponent(value) ?? ''), name);
+    }
+    const sent = request.body !== undefined ? parsedJson(request.body) : undefined;
+    if (isObject(sent)) for (const part of SECRET_PARTS) this.add(sent[part], part);
+    if (isObject(reply?.json)) for (const part of SECRET_PARTS) this.add(reply.json[part], part);
+  }
+
+  private replacements(): [string, string][] {
+    if (!this.forms) {
+      const forms = new Map<string, string>();
+      for (const [value, part] of this.values) {
+        const placeholder = PLACEHOLDERS[part];
+        forms.set(encodeURIComponent(JSON.stringify(value)), `%22${placeholder}%22`);
+        if (value.length >= MIN_BARE_SECRET_CHARS) {
+          forms.set(JSON.stringify(value), `"${placeholder}"`);
+          forms.set(value, placeholder);
+          const encoded = encodedComponent(value);
+          if (encoded !== undefined) forms.set(encoded, placeholder);
+        }
+      }
+      this.forms = [...forms].sort(([a], [b]) => b.length - a.length);
+      const short = [...this.values.keys()].filter((value) => value.length < MIN_BARE_SECRET_CHARS).map((value) => JSON.stringify(value).replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'));
+      this.shortForms = short.length > 0 ? new RegExp(`(?:${short.join('|')})(?![ \\t\\r\\n]*:)`, 'g') : undefined;
+    }
+    return this.forms;
+  }
+
+  /** The text with every known secret replaced by its placeholder. */
+  redactText(text: string): string {
+    for (const [form, placeholder] of this.replacements()) if (text.includes(form)) text = text.split(form).join(placeholder);
+    if (this.shortForms) text = text.replace(this.shortForms, (form) => `"${PLACEHOLDERS[this.values.get(JSON.parse(form) as string)!]}"`);
+    return text;
+  }
+
+  /** The longest form a secret takes in text: a cut text keeps this much more, so no secret is cut in half unredacted. */
+  get longestForm(): number {
+    return this.replacements()[0]?.[0].length ?? 0;
+  }
+
+  /** A request as a report shows it: secret parts of the query and body, and any known secret anywhere, replaced. */
+  redactRequest(request: SentRequest): SentRequest {
+    const redacted: { -readonly [K in keyof SentRequest]: SentRequest[K] } = {
+      ...request,
+      url: this.redactText(redactQuery(request.url)),
+      headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, this.redactText(value)])),
+    };
+    if (request.body !== undefined) redacted.body = this.redactText(request.body);
+    if (request.bodyBase64 !== undefined) {
+      const bytes = Buffer.from(request.bodyBase64, 'base64').toString('latin1');
+      redacted.bodyBase64 = Buffer.from(this.redactLatin1(bytes), 'latin1').toString('base64');
+    }
+    return redacted;
+  }
+
+  /** Bytes held one per character: each secret is looked for as its UTF-8 bytes. */
+  private redactLatin1(bytes: string): string {
+    for (const [form, placeholder] of this.replacements()) {
+      const encoded = Buffer.from(form, 'utf8').toString('latin1');
+      if (bytes.includes(encoded)) bytes = bytes.split(encoded).join(placeholder);
+    }
+    return bytes;
+  }
+}
+
+/** The name=value pairs of a URL's query, names decoded, values as written. */
+function queryParts(url: string): [string, string][] {
+  const start = url.indexOf('?');
+  if (start < 0) return [];
+  return url.slice(start + 1).split('#')[0]!.split('&').map((pair) => {
+    const equals = pair.indexOf('=');
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    return [decodedComponent(name) ?? name, equals < 0 ? '' : pair.slice(equals + 1)];
+  });
+}
+
+/** The URL with the value of every secret query part replaced by its placeholder (T4: a JSON string, percent-encoded). */
+function redactQuery(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const hash = url.indexOf('#', start);
+  const end = hash < 0 ? url.length : hash;
+  const pairs = url.slice(start + 1, end).split('&').map((pair) => {
+    const equals = pair.indexOf('=');
+    const name = decodedComponent(equals < 0 ? pair : pair.slice(0, equals));
+    return name !== undefined && isSecretPart(name) && equals >= 0 ? `${pair.slice(0, equals)}=%22${PLACEHOLDERS[name]}%22` : pair;
+  });
+  return url.slice(0, start + 1) + pairs.join('&') + url.slice(end);
+}
