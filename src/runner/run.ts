@@ -251,7 +251,8 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       ...collector.harnessErrors.map((e) => `harness error: ${e.split('\n')[0]}`),
       ...uncertifiedCountersign(waived.results, selected),
     ];
-    const complete = counts.error === 0 && !timedOut && collector.harnessErrors.length === 0;
+    // A check that errored or overran its budget was not carried out: the run is incomplete.
+    const complete = counts.error === 0 && counts.timeout === 0 && !timedOut && collector.harnessErrors.length === 0;
     const decision = decide(waived.results, policy, complete);
     const report: RunReport = {
       profile: '0.2.1',
