@@ -47,8 +47,13 @@ export async function freePort(host: string): Promise<number> {
   });
 }
 
-function isLoopback(url: URL): boolean {
-  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
+/**
+ * A second source address the Hive is reachable from (U2 IP binding), of the
+ * target's own family: 127.0.0.2 beside an IPv4 loopback target. None beside
+ * [::1]: IPv6 has a single loopback address, and an IPv4 source cannot reach it.
+ */
+export function secondSourceFor(url: URL): string | undefined {
+  return /^(127\.\d+\.\d+\.\d+|localhost)$/.test(url.hostname) ? '127.0.0.2' : undefined;
 }
 
 /** Throws RunAbort when nothing answers at the target at all. */
@@ -218,7 +223,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       checkTimeoutMs: options.checkTimeoutMs,
       userPrefix: `pamet-${randomBytes(3).toString('hex')}-`,
       accounts: options.users,
-      ...(isLoopback(targetUrl) ? { secondSourceAddress: '127.0.0.2' } : {}),
+      ...(secondSourceFor(targetUrl) ? { secondSourceAddress: secondSourceFor(targetUrl) } : {}),
       ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}),
       only: options.only,
       skip: options.skip,
