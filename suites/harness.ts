@@ -37,7 +37,7 @@ export function registerSuite(name: string): void {
         const result = await executeCheck(check, await environment);
         task.meta.pame = result;
         if (result.status === 'skipped') skip(result.message);
-        if (result.status === 'failed' || result.status === 'error') throw new Error(result.message);
+        if (result.status === 'failed' || result.status === 'error' || result.status === 'timeout') throw new Error(result.message);
       });
     }
   });

@@ -4,6 +4,7 @@
 // privacy scanner reads every reply of every check besides (src/checks/privacy-scan.ts).
 import { performance } from 'node:perf_hooks';
 import { randomBytes, randomInt } from 'node:crypto';
+import { wrongPassword } from '../src/checks/wrong-password.js';
 import { defineChecks } from '../src/checks/check.js';
 import type { CheckContext, TestUser } from '../src/checks/context.js';
 import { mannWhitneyU } from '../src/checks/rank-test.js';
@@ -92,11 +93,6 @@ function unknownAddress(t: CheckContext): string {
   return t.address(t.uniqueName('nobody'));
 }
 
-/** A password that is not the user's, of the same length, so the two log-ins send the same number of bytes. */
-function wrongPassword(user: TestUser): string {
-  const other = randomBytes(user.pass.length).toString('base64url').slice(0, user.pass.length);
-  return other === user.pass ? other.split('').reverse().join('') : other;
-}
 
 // The side-channel probe: sample sizes and the thresholds that make a difference "measurable".
 const TIMING_SAMPLES = 40;

@@ -4,13 +4,14 @@
 // comes from the table.
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { wrongPassword } from '../src/checks/wrong-password.js';
 import { defineChecks } from '../src/checks/check.js';
 import type { CheckContext, TestUser } from '../src/checks/context.js';
 import type { CallOptions } from '../src/client/client.js';
 import { sessionKeyOf, type Exchange } from '../src/client/exchange.js';
 import { CODES, REQUEST_CODES, type RequestCode } from '../src/protocol/codes.js';
 import { charCount } from '../src/protocol/content.js';
-import { REPLY_CODES, RESP } from '../src/protocol/reply-codes.js';
+import { ANY_REPLY_CODE, RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
 import { byMethod, POST_THEN_GET } from '../src/checks/conversation-steps.js';
 import { keyVariation, MIN_KEY_BITS, MIN_KEY_CHARS } from '../src/checks/session-keys.js';
@@ -28,11 +29,6 @@ function astralPassword(chars: number): string {
   return Array.from({ length: chars }, (_, i) => String.fromCodePoint(0x1f600 + (i % 64))).join('');
 }
 
-/** A password of another user's length that is not theirs, so that only its content differs. */
-function wrongPassword(user: TestUser): string {
-  const other = asciiPassword(user.pass.length);
-  return other === user.pass ? other.split('').reverse().join('') : other;
-}
 
 /** A name nobody registered, as a fresh user of the Hive under test. */
 function freshUser(t: CheckContext, pass = asciiPassword(16)): TestUser {
@@ -187,7 +183,6 @@ async function withManySessions(t: CheckContext, use: (opened: readonly OpenedKe
 
 // ---- R1 -------------------------------------------------------------------------
 
-const ANY_REPLY_CODE: readonly number[] = [...REPLY_CODES.keys()];
 
 // ---- the checks -----------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import type { CheckLevel } from '../generated/schemas.js';
-import { RULES, type RuleId } from '../protocol/rules.js';
+import { RULES } from '../protocol/rules.js';
 import type { CheckContext } from './context.js';
 import type { CheckSpec } from './spec.js';
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CallOptions, RawRequest } from '../client/client.js';
 import { headerValue, respOf, type Exchange } from '../client/exchange.js';
 import { Secrets } from '../client/secrets.js';
@@ -41,12 +42,38 @@ export class CheckContext {
   readonly secrets: Secrets;
   private readonly sessions: { user: TestUser; session: string; localAddress: string | undefined }[] = [];
   private accountCursor = 0;
+  private readonly started = Date.now();
+  /** Steps under way (a poll holds the requests it makes) and the last one started: where a timeout found the check. */
+  private readonly openSteps = new Set<{ what: string; at: number }>();
+  private lastStep: { what: string; at: number } | undefined;
 
   constructor(
     readonly spec: CheckSpec,
     readonly env: CheckEnvironment,
+    /** Aborts when the check's budget runs out: requests in flight are cancelled, polls stop. */
+    readonly signal: AbortSignal = new AbortController().signal,
   ) {
     this.secrets = new Secrets(env.settings.accounts.map((account) => account.pass));
+  }
+
+  /** Where the check was: the latest step still under way, else the last one it started. */
+  get step(): string {
+    const open = [...this.openSteps].at(-1);
+    const step = open ?? this.lastStep;
+    if (!step) return 'it had started no request';
+    const at = `started ${step.at - this.started} ms in`;
+    return open ? `it was waiting on ${step.what}, ${at}` : `its last step, ${step.what} (${at}), had ended`;
+  }
+
+  private async stepping<T>(what: string, work: () => Promise<T>): Promise<T> {
+    const step = { what, at: Date.now() };
+    this.lastStep = step;
+    this.openSteps.add(step);
+    try {
+      return await work();
+    } finally {
+      this.openSteps.delete(step);
+    }
   }
 
   get domain(): string | undefined {
@@ -63,12 +90,14 @@ export class CheckContext {
   call<C extends RequestCode>(code: C, parts: PartsOf<C>, options?: CallOptions): Promise<CodedExchange<C>>;
   call(code: string, parts: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<CodedExchange<string>>;
   async call(code: string, parts: Readonly<Record<string, unknown>>, options?: CallOptions): Promise<CodedExchange<string>> {
-    return this.record(await this.env.client.call(code, parts, options)) as CodedExchange<string>;
+    const exchange = await this.stepping(code, () => this.env.client.call(code, parts, { ...options, signal: this.signal }));
+    return this.record(exchange) as CodedExchange<string>;
   }
 
   /** Sends a hand-written request (bad encodings, other methods) and records it. */
   async send(raw: RawRequest): Promise<Exchange> {
-    return this.record(await this.env.client.send(raw));
+    const what = raw.code ?? `a hand-written ${raw.method || 'GET'} request`;
+    return this.record(await this.stepping(what, () => this.env.client.send({ ...raw, signal: this.signal })));
   }
 
   private record(exchange: Exchange): Exchange {
@@ -197,15 +226,26 @@ export class CheckContext {
     return this.expectResp(exchange, 1, rule, doing) as unknown as OkReplyOf<C>;
   }
 
-  /** Polls until `probe` returns a value other than undefined, or the deadline passes (then undefined). */
+  /**
+   * Polls until `probe` returns a value other than undefined, or the deadline
+   * passes (then undefined). Ends with the check's budget: an aborted signal throws.
+   */
   async poll<T>(probe: () => Promise<T | undefined>, { deadlineMs, intervalMs = 50 }: PollOptions): Promise<T | undefined> {
     const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() + intervalMs > deadline) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
+    return this.stepping(`a poll of up to ${deadlineMs} ms`, async () => {
+      for (;;) {
+        this.signal.throwIfAborted();
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() + intervalMs > deadline) return undefined;
+        await this.sleep(intervalMs);
+      }
+    });
+  }
+
+  /** Waits, or throws as soon as the check's budget runs out. */
+  sleep(ms: number): Promise<void> {
+    return delay(ms, undefined, { signal: this.signal });
   }
 
   describe(exchange: Exchange): string {

@@ -45,8 +45,9 @@ function toFailure(finding: Finding, secrets: Secrets): Failure {
 
 /**
  * Runs one check and turns whatever happens into a result: passed, failed (the
- * Hive broke a rule), skipped (the arrangement cannot perform it) or error (the
- * runner itself broke). Never throws.
+ * Hive broke a rule), skipped (the arrangement cannot perform it), timeout (it
+ * overran its budget: its work is cancelled, the sessions it opened are
+ * closed) or error (the runner itself broke). Never throws.
  */
 export async function executeCheck(check: Check, env: CheckEnvironment): Promise<CheckResult> {
   const started = Date.now();
@@ -54,23 +55,27 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
   const missing = missingRequirement(check, env);
   if (missing) return { ...base, status: 'skipped', message: missing, failures: [], durationMs: 0 };
 
-  const t = new CheckContext(check, env);
+  const cancel = new AbortController();
+  const t = new CheckContext(check, env, cancel.signal);
   const budget = check.timeoutMs ?? env.settings.checkTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
-  const overrun = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckFailure({ rule: check.rules[0]!, level: check.level, message: `the check did not finish within ${budget} ms: the Hive answers too slowly or not at all` })), budget);
-  });
+  const overrun = new Promise<'overrun'>((resolve) => (timer = setTimeout(resolve, budget, 'overrun')));
   let ending: unknown;
-  try {
-    await Promise.race([check.run(t), overrun]);
-  } catch (error) {
-    ending = error;
-  } finally {
-    clearTimeout(timer);
-    await t.closeSessions().catch(() => undefined);
+  const ran = check.run(t).then(
+    () => 'ran' as const,
+    (error: unknown) => ((ending = error), 'ran' as const),
+  );
+  const outcome = await Promise.race([ran, overrun]);
+  clearTimeout(timer);
+  // What the check finds after its budget is not its result: the findings are taken now.
+  const findings = outcome === 'overrun' ? [...t.findings] : [...(ending instanceof CheckFailure ? [ending.finding] : []), ...t.findings];
+  const step = t.step;
+  if (outcome === 'overrun') {
+    cancel.abort();
+    if (findings.length > 0) t.note(`after these failures the check overran its budget of ${budget} ms and was cancelled: ${step}`);
   }
+  await t.closeSessions().catch(() => undefined);
 
-  const findings = [...(ending instanceof CheckFailure ? [ending.finding] : []), ...t.findings];
   const { secrets } = t;
   const failures = findings.map((finding) => toFailure(finding, secrets));
   const last = t.exchanges.at(-1);
@@ -82,9 +87,11 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
   const notes = t.notes.map((note) => secrets.redactText(note));
   const common = { ...base, failures, ...evidenceOf, ...(notes.length ? { notes } : {}), durationMs: Date.now() - started };
 
-  if (ending instanceof CheckSkip && failures.length === 0) return { ...common, status: 'skipped', message: secrets.redactText(ending.message) };
+  // Failures found before the budget ran out stand; a check that found none did not finish, which is no verdict on any rule.
   if (failures.length > 0) return { ...common, status: 'failed', message: explainFailure(failures[0]!) };
-  if (ending !== undefined && !(ending instanceof CheckSkip)) {
+  if (outcome === 'overrun') return { ...common, status: 'timeout', message: `the check did not finish within its budget of ${budget} ms and was cancelled: ${step}` };
+  if (ending instanceof CheckSkip) return { ...common, status: 'skipped', message: secrets.redactText(ending.message) };
+  if (ending !== undefined) {
     const err = ending as Error;
     const context = last ? `\n  last exchange: ${describeExchange(last, secrets)}` : '';
     return { ...common, status: 'error', message: secrets.redactText(`the runner broke: ${err.stack ?? String(err)}${context}`) };

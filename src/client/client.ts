@@ -27,6 +27,8 @@ export interface CallOptions {
   readonly localAddress?: string;
   readonly timeoutMs?: number;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Abandons the request when it aborts: the exchange fails as 'cancelled'. */
+  readonly signal?: AbortSignal;
 }
 
 /** A request written by hand, for checks that send what the protocol does not allow. */
@@ -39,6 +41,8 @@ export interface RawRequest {
   readonly localAddress?: string;
   readonly timeoutMs?: number;
   readonly code?: string;
+  /** Abandons the request when it aborts: the exchange fails as 'cancelled'. */
+  readonly signal?: AbortSignal;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -142,11 +146,19 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
   }
 
   expire(): void {
+    this.stop({ kind: 'timeout', message: `no reply within ${this.timeoutMs} ms` });
+  }
+
+  /** The caller gave up on the request (its AbortSignal). */
+  cancel(): void {
+    this.stop({ kind: 'cancelled', message: 'cancelled by the runner: the check ran out of its budget' });
+  }
+
+  private stop(failure: Failure): void {
     if (this.settled) return;
-    const message = `no reply within ${this.timeoutMs} ms`;
-    this.fail({ kind: 'timeout', message });
+    this.fail(failure);
     // Before undici has started the request there is nothing to abort yet: onRequestStart does it.
-    this.controller?.abort(new Error(message));
+    this.controller?.abort(new Error(failure.message));
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -187,9 +199,13 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.settle({ failure });
   }
 
+  /** Set by the client to stop listening to the caller's AbortSignal once settled. */
+  release: (() => void) | undefined;
+
   private settle(part: Pick<Exchange, 'reply' | 'failure'>): void {
     this.settled = true;
     clearTimeout(this.timer);
+    this.release?.();
     const { code, request, startedAt } = this;
     const exchange: Exchange = { ...(code ? { code } : {}), request, ...part, startedAt, durationMs: Date.now() - this.started };
     // An onExchange that throws fails this call, not undici's parser or the timer it runs in.
@@ -234,10 +250,10 @@ export class HiveClient {
   call(code: string, parts: Readonly<Record<string, unknown>>, options: CallOptions = {}): Promise<Exchange> {
     const all: Record<string, unknown> = { w: code, ...parts };
     if (options.session !== undefined) all.session = options.session;
-    const { headers, localAddress, timeoutMs } = options;
+    const { headers, localAddress, timeoutMs, signal } = options;
     return options.method === 'GET'
-      ? this.send({ code, method: 'GET', query: encodeQuery(all), headers, localAddress, timeoutMs })
-      : this.send({ code, method: options.method ?? 'POST', body: JSON.stringify(all), headers: { 'content-type': 'application/json', ...headers }, localAddress, timeoutMs });
+      ? this.send({ code, method: 'GET', query: encodeQuery(all), headers, localAddress, timeoutMs, signal })
+      : this.send({ code, method: options.method ?? 'POST', body: JSON.stringify(all), headers: { 'content-type': 'application/json', ...headers }, localAddress, timeoutMs, signal });
   }
 
   /** Sends a request exactly as written. Never throws: a failure is part of the exchange. */
@@ -297,6 +313,13 @@ export class HiveClient {
     const timeoutMs = raw.timeoutMs ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
       const handler = new ExchangeHandler(raw.code, request, timeoutMs, this.maxReplyBytes, this.options.onExchange, resolve, reject);
+      const { signal } = raw;
+      if (signal?.aborted) return handler.cancel();
+      if (signal) {
+        const cancel = (): void => handler.cancel();
+        signal.addEventListener('abort', cancel, { once: true });
+        handler.release = () => signal.removeEventListener('abort', cancel);
+      }
       // undici's request() refuses CONNECT, which would hand the socket over; dispatch() would not.
       if (raw.method === 'CONNECT') return handler.fail(classify(new errors.InvalidArgumentError('invalid method')));
       this.agentFor(raw.localAddress).dispatch({

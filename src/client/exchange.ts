@@ -21,7 +21,8 @@ export interface ReceivedReply {
   readonly parseError?: string;
 }
 
-export type FailureKind = 'timeout' | 'too-large' | 'network' | 'tls';
+/** cancelled: the runner abandoned the request (its check ran out of budget), not the Hive's doing. */
+export type FailureKind = 'timeout' | 'too-large' | 'network' | 'tls' | 'cancelled';
 
 /** One request and what came of it: a reply, or the reason there is none. */
 export interface Exchange {

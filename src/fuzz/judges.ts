@@ -2,11 +2,10 @@
 // CheckFailure (through the check's matchers) when the Hive broke a rule.
 import type { CheckContext } from '../checks/context.js';
 import { respOf, type Exchange } from '../client/exchange.js';
-import { describeReplyCode, REPLY_CODES } from '../protocol/reply-codes.js';
+import { ANY_REPLY_CODE, describeReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
 import { validateReceivedReply } from '../validator/validate.js';
 
-const ANY_REPLY_CODE = [...REPLY_CODES.keys()];
 
 /**
  * T6, T7, R1: whatever was sent, a reply came; not a 5xx; a JSON object with

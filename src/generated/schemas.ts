@@ -273,10 +273,12 @@ export type CheckLevel = 'MUST' | 'SHOULD' | 'F';
  */
 export type PolicyAction = 'allow' | 'warn' | 'nonconformant' | 'ban';
 /**
+ * timeout: the check overran its budget and was cancelled, having found no failure; its message names the step it was in.
+ *
  * This interface was referenced by `RunReport`'s JSON-Schema
  * via the `definition` "status".
  */
-export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'waived';
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'error' | 'timeout' | 'waived';
 
 /**
  * A reply that carries nothing but resp (F3, E2): every error, and every success that has nothing to return.
@@ -655,7 +657,10 @@ export interface EvidenceReply {
   truncated: boolean;
 }
 export interface TransportFailure {
-  kind: 'timeout' | 'too-large' | 'network' | 'tls';
+  /**
+   * cancelled: the runner abandoned the request because its check ran out of budget.
+   */
+  kind: 'timeout' | 'too-large' | 'network' | 'tls' | 'cancelled';
   message: string;
 }
 /**
@@ -777,6 +782,7 @@ export interface StatusCounts {
   failed: number;
   skipped: number;
   error: number;
+  timeout: number;
   waived: number;
 }
 export interface CertifiedRule {
@@ -905,7 +911,7 @@ export interface RunReport {
   insecure?: boolean;
   verdict: Verdict;
   /**
-   * False when a check was deselected (--only, --skip), could not be carried out (status error), the harness failed, or the run hit its deadline.
+   * False when a check was deselected (--only, --skip), could not be carried out (status error or timeout), the harness failed, or the run hit its deadline.
    */
   complete: boolean;
   selection?: Selection;
@@ -1003,7 +1009,7 @@ export interface RuleResult {
   id: string;
   level: CheckLevel;
   checks: string[];
-  status: 'passed' | 'failed' | 'skipped' | 'uncovered' | 'not observable' | 'error' | 'waived';
+  status: 'passed' | 'failed' | 'skipped' | 'uncovered' | 'not observable' | 'error' | 'timeout' | 'waived';
 }
 /**
  * Where the time of the run went, in whole milliseconds; absent when no check was selected (vitest did not run). Figures for benchmarks, not for the verdict.

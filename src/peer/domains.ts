@@ -31,11 +31,6 @@ export function peerSystemAddress(name: PeerName): string {
   return systemAddress(peerDomain(name));
 }
 
-/** The peer Hive whose domain this is, if any. */
-export function peerOfDomain(domain: string): PeerName | undefined {
-  return PEER_HIVES.find((peer) => peer.domain === domain.toLowerCase())?.name;
-}
-
 /** The URL the Hive under test reaches the peer listener at, ending in '/'. */
 export function peerBaseUrl(peer: PeerSettings): string {
   const url = peer.publicUrl ?? `http://${peer.host.includes(':') ? `[${peer.host}]` : peer.host}:${peer.port}/`;

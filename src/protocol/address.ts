@@ -34,10 +34,6 @@ export function isFullAddress(text: unknown): text is string {
   return typeof text === 'string' && FULL.test(text);
 }
 
-export function isSystemAddress(address: Address | null): boolean {
-  return address !== null && address.user === SYSTEM_USER;
-}
-
 export function systemAddress(domain: string): string {
   return `${SYSTEM_USER}::${domain}`;
 }

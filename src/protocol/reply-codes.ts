@@ -8,6 +8,9 @@ export const REPLY_CODES: ReadonlyMap<number, string> = new Map(
   readSchemaFile<ReplyCodeSchema>('common/reply-codes.json').oneOf.map((entry) => [entry.const, entry.title]),
 );
 
+/** Every reply code of the profile: what a matcher expects when any defined answer will do. */
+export const ANY_REPLY_CODE: readonly number[] = [...REPLY_CODES.keys()];
+
 export function isReplyCode(resp: unknown): resp is ReplyCode {
   return typeof resp === 'number' && REPLY_CODES.has(resp);
 }

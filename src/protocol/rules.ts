@@ -17,11 +17,6 @@ export function notYetSpecifiedLine(topics: readonly string[] = NOT_YET_SPECIFIE
   return `not yet specified in ${RULE_CATALOG.profile}: ${topics.join(', ')} (the standard's Todo list); no check covers them and no verdict speaks for them`;
 }
 
-export function ruleOf(id: RuleId): Rule {
-  const rule = RULES.get(id);
-  if (!rule) throw new Error(`unknown rule id ${id}`);
-  return rule;
-}
 
 /** Rule families are the id's letter: T transport, E envelope, A addresses, R reply codes, U sessions, Q request codes, M messages, G Message, C countersign, F privacy. */
 export function familyOf(id: RuleId): string {

@@ -50,7 +50,7 @@ export interface AllureFile {
   readonly content: string;
 }
 
-const STATUS: Record<CheckStatus, AllureStatus> = { passed: 'passed', failed: 'failed', error: 'broken', skipped: 'skipped', waived: 'skipped' };
+const STATUS: Record<CheckStatus, AllureStatus> = { passed: 'passed', failed: 'failed', error: 'broken', timeout: 'broken', skipped: 'skipped', waived: 'skipped' };
 const SEVERITY: Record<CheckLevel, string> = { F: 'blocker', MUST: 'critical', SHOULD: 'minor' };
 
 /** The check's rules in the project's words (schemas/rules.json), and any rule it found broken beyond them. */

@@ -30,7 +30,7 @@ function clipped(line: string): string {
   return line.length <= MAX_LINE ? line : `${line.slice(0, MAX_LINE)}… (${line.length - MAX_LINE} more characters in report.json)`;
 }
 
-const STATUS_COLOR: Record<CheckResult['status'], keyof typeof CODES> = { passed: 'green', failed: 'red', error: 'red', skipped: 'yellow', waived: 'grey' };
+const STATUS_COLOR: Record<CheckResult['status'], keyof typeof CODES> = { passed: 'green', failed: 'red', error: 'red', timeout: 'red', skipped: 'yellow', waived: 'grey' };
 
 /** One progress line per finished check: count done / total, the family, the outcome. */
 export function progressLine(progress: Progress, style: Style): string {
@@ -52,7 +52,7 @@ export function progressPrinter(write: (text: string) => void, style: Style, tty
     update(progress) {
       const line = progressLine(progress, style);
       if (!tty) return write(line + '\n');
-      const lasting = progress.last.status === 'failed' || progress.last.status === 'error';
+      const lasting = progress.last.status === 'failed' || progress.last.status === 'error' || progress.last.status === 'timeout';
       write(CLEAR + line + (lasting ? '\n' : ''));
       drawn = !lasting;
     },
@@ -70,13 +70,13 @@ function table(rows: string[][]): string {
 
 /** Request codes × rules: pass / fail / skip counts for each request code, and for checks across codes. */
 export function codeTable(report: RunReport): string {
-  const rows = [['request code', 'rules', 'pass', 'fail', 'skip', 'error', 'waived']];
+  const rows = [['request code', 'rules', 'pass', 'fail', 'skip', 'error', 'timeout', 'waived']];
   for (const code of [...REQUEST_CODES, '*']) {
     const mine = report.checks.filter((c) => c.code === code);
     if (mine.length === 0) continue;
     const rules = [...new Set(mine.flatMap((c) => c.rules))];
     const count = (status: CheckResult['status']) => String(mine.filter((c) => c.status === status).length);
-    rows.push([code === '*' ? '(across codes)' : code, rules.join(' '), count('passed'), count('failed'), count('skipped'), count('error'), count('waived')]);
+    rows.push([code === '*' ? '(across codes)' : code, rules.join(' '), count('passed'), count('failed'), count('skipped'), count('error'), count('timeout'), count('waived')]);
   }
   return table(rows);
 }
@@ -89,7 +89,7 @@ const DECISION_COLOR = { allow: 'green', warn: 'yellow', incomplete: 'yellow', n
 /** The end of a run as a person reads it: the table, every failure with its evidence and curl line, the verdict. */
 export function renderSummary(report: RunReport, style: Style, extra: { stale?: readonly string[]; expired?: readonly string[] } = {}): string {
   const out: string[] = ['', codeTable(report), ''];
-  const bad = report.checks.filter((c) => c.status === 'failed' || c.status === 'error');
+  const bad = report.checks.filter((c) => c.status === 'failed' || c.status === 'error' || c.status === 'timeout');
   for (const check of bad) {
     out.push(paint(style, 'red', `✗ ${check.id} [${check.level}] ${check.title}`));
     out.push(...printable(check.message).split('\n').map((line) => `    ${clipped(line)}`));

@@ -43,6 +43,8 @@ function outcomeOf(check: CheckResult): string {
         .join('');
     case 'error':
       return `      <error${attributes({ message: headline(check.message), type: 'runner' })}>${xmlText(check.message)}</error>\n`;
+    case 'timeout':
+      return `      <error${attributes({ message: headline(check.message), type: 'timeout' })}>${xmlText(check.message)}</error>\n`;
     case 'skipped':
       return `      <skipped${attributes({ message: check.message })}/>\n`;
     case 'waived':
@@ -66,7 +68,7 @@ function testcase(family: string, check: CheckResult): string {
 
 function counts(checks: readonly CheckResult[]): Record<string, number> {
   const count = (...statuses: CheckResult['status'][]) => checks.filter((c) => statuses.includes(c.status)).length;
-  return { tests: checks.length, failures: count('failed'), errors: count('error'), skipped: count('skipped', 'waived') };
+  return { tests: checks.length, failures: count('failed'), errors: count('error', 'timeout'), skipped: count('skipped', 'waived') };
 }
 
 /**

@@ -12,7 +12,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
   return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (numeric.has(i) ? ' ---: ' : ' --- ')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
 }
 
-const RULE_STATUSES: readonly RuleResult['status'][] = ['passed', 'failed', 'waived', 'skipped', 'error', 'uncovered', 'not observable'];
+const RULE_STATUSES: readonly RuleResult['status'][] = ['passed', 'failed', 'waived', 'skipped', 'error', 'timeout', 'uncovered', 'not observable'];
 
 function familyTable(report: RunReport): string[] {
   const rows = ruleFamilies(report.rules).map(({ family, section, rules }) => {
@@ -25,8 +25,9 @@ function familyTable(report: RunReport): string[] {
 }
 
 function failureSection(check: CheckResult): string {
-  const heading = `### ${check.status === 'error' ? '⚠️' : '✗'} ${check.id} \\[${check.level}\\] ${markdownText(check.title)}`;
-  if (check.status === 'error') return [heading, fenced(check.message)].join('\n\n');
+  const unfinished = check.status === 'error' || check.status === 'timeout';
+  const heading = `### ${unfinished ? '⚠️' : '✗'} ${check.id} \\[${check.level}\\] ${markdownText(check.title)}`;
+  if (unfinished) return [heading, fenced(check.message)].join('\n\n');
   const failures = check.failures.map((f) => `- **${f.rule}** (${f.level}): ${markdownText(f.message)}${f.curl ? `\n\n${fenced(f.curl, 'sh')}` : ''}`);
   return [heading, ...failures].join('\n\n');
 }
@@ -53,10 +54,10 @@ export function renderMarkdownSummary(report: RunReport): string {
   const facts = [
     ['target', `\`${report.target}\`${report.embedded ? ' (embedded reference Hive)' : ''}${report.insecure ? ' (TLS not verified: --insecure)' : ''}`],
     ...(report.decision ? [['decision', `**${report.decision.action}** ${report.decision.reasons.map((r) => `\`${r}\``).join(' ')}`]] : []),
-    ['checks', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.waived} waived`],
+    ['checks', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.timeout} timed out, ${c.waived} waived`],
     ['suite', `pame-conformance ${report.suiteVersion}, seed ${report.seed}, started ${report.startedAt}`],
   ];
-  const bad = report.checks.filter((check) => check.status === 'failed' || check.status === 'error');
+  const bad = report.checks.filter((check) => check.status === 'failed' || check.status === 'error' || check.status === 'timeout');
   const uncovered = report.rules.filter((r) => r.status === 'uncovered').map((r) => r.id);
   const sections = [
     `## ${VERDICT_MARK[report.verdict]} PAME ${report.profile}: ${report.verdict}${report.complete || report.verdict === 'incomplete' ? '' : ' (incomplete run)'}`,

@@ -47,8 +47,13 @@ export async function freePort(host: string): Promise<number> {
   });
 }
 
-function isLoopback(url: URL): boolean {
-  return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
+/**
+ * A second source address the Hive is reachable from (U2 IP binding), of the
+ * target's own family: 127.0.0.2 beside an IPv4 loopback target. None beside
+ * [::1]: IPv6 has a single loopback address, and an IPv4 source cannot reach it.
+ */
+export function secondSourceFor(url: URL): string | undefined {
+  return /^(127\.\d+\.\d+\.\d+|localhost)$/.test(url.hostname) ? '127.0.0.2' : undefined;
 }
 
 /** Throws RunAbort when nothing answers at the target at all. */
@@ -237,7 +242,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       checkTimeoutMs: options.checkTimeoutMs,
       userPrefix: `pamet-${randomBytes(3).toString('hex')}-`,
       accounts: options.users,
-      ...(isLoopback(targetUrl) ? { secondSourceAddress: '127.0.0.2' } : {}),
+      ...(secondSourceFor(targetUrl) ? { secondSourceAddress: secondSourceFor(targetUrl) } : {}),
       ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}),
       only: options.only,
       skip: options.skip,
@@ -269,13 +274,13 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     const notes = [
       ...(timedOut ? [`the run hit its deadline (--max-duration ${options.maxDurationMs} ms)`] : []),
       ...collector.harnessErrors.map((e) => `harness error: ${e.split('\n')[0]}`),
-      ...(counts.error > 0 ? [`${counts.error} check(s) could not be carried out (status error)`] : []),
+      ...(counts.error + counts.timeout > 0 ? [`${counts.error + counts.timeout} check(s) could not be carried out (status error or timeout)`] : []),
       ...(deselected > 0 ? [`partial run: ${deselected} of the catalog's ${catalogIds.size} checks were deselected (--only/--skip); it certifies only what it ran`] : []),
       ...waived.refused.map((line) => `waiver refused: ${line}`),
       ...uncertifiedCountersign(waived.results, selected),
     ];
-    // A run certifies the Hive only when every check of the catalog was carried out.
-    const complete = deselected === 0 && counts.error === 0 && !timedOut && collector.harnessErrors.length === 0;
+    // A run certifies the Hive only when every check of the catalog was carried out: none deselected, errored or overran its budget.
+    const complete = deselected === 0 && counts.error === 0 && counts.timeout === 0 && !timedOut && collector.harnessErrors.length === 0;
     const verdict = verdictOf(waived.results, complete);
     const decision = decide(waived.results, policy, complete);
     const report: RunReport = {

@@ -20,7 +20,7 @@ export function verdictOf(results: readonly CheckResult[], complete: boolean): V
 export const EXIT = { OK: 0, NONCONFORMANT: 1, BANNABLE: 2, NOT_CARRIED_OUT: 3 } as const;
 
 export function countStatuses(results: readonly CheckResult[]): StatusCounts {
-  const counts: StatusCounts = { passed: 0, failed: 0, skipped: 0, error: 0, waived: 0 };
+  const counts: StatusCounts = { passed: 0, failed: 0, skipped: 0, error: 0, timeout: 0, waived: 0 };
   for (const result of results) counts[result.status]++;
   return counts;
 }
@@ -42,6 +42,7 @@ export function ruleResults(results: readonly CheckResult[], coverage: ReadonlyM
     if (checks.length === 0) return { ...base, status: 'uncovered' as const };
     const mine = results.filter((r) => checks.includes(r.id));
     if (mine.some((r) => r.status === 'error')) return { ...base, status: 'error' as const };
+    if (mine.some((r) => r.status === 'timeout')) return { ...base, status: 'timeout' as const };
     if (mine.some((r) => r.status === 'passed' || r.status === 'failed')) return { ...base, status: 'passed' as const };
     return { ...base, status: 'skipped' as const };
   });
