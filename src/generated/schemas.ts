@@ -702,6 +702,84 @@ export interface CertificateSignature {
   value: string;
 }
 /**
+ * pame.config.json (or --config FILE): options of `pame run`, named as in docs/options.md. Environment variables (PAME_*) and flags override it; paths in it are relative to the file.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_config".
+ */
+export interface RunConfig {
+  $schema?: string;
+  /**
+   * Base URL of the Hive under test; absent: the embedded reference Hive.
+   */
+  hive?: string;
+  /**
+   * The Hive's domain, when Epost_ping does not tell it.
+   */
+  domain?: string;
+  reportDir?: string;
+  /**
+   * Run only these check ids or prefixes.
+   */
+  only?: string[];
+  /**
+   * Leave out these check ids or prefixes.
+   */
+  skip?: string[];
+  /**
+   * Warnings (SHOULD failures) fail the run too.
+   */
+  strict?: boolean;
+  /**
+   * Deadline of one request.
+   */
+  timeoutMs?: number;
+  /**
+   * Deadline of one check.
+   */
+  checkTimeoutMs?: number;
+  /**
+   * Deadline of the whole run.
+   */
+  maxDurationMs?: number;
+  /**
+   * This interface was referenced by `RunConfig`'s JSON-Schema
+   * via the `definition` "positive".
+   */
+  maxReplyBytes?: number;
+  /**
+   * NAME:PASS accounts for a Hive with closed registration.
+   */
+  users?: string[];
+  seed?: number;
+  fuzzRuns?: number;
+  concurrency?: number;
+  rate?: number;
+  insecure?: boolean;
+  peerHost?: string;
+  peerPort?: number;
+  peerPublicUrl?: string;
+  /**
+   * This interface was referenced by `RunConfig`'s JSON-Schema
+   * via the `definition` "positive".
+   */
+  sessionIdleMs?: number;
+  /**
+   * Path of a waiver file.
+   */
+  waivers?: string;
+  /**
+   * Path of a ban policy file.
+   */
+  policy?: string;
+  /**
+   * Path of an Ed25519 private key (PEM).
+   */
+  signingKey?: string;
+  reporters?: ('console' | 'json' | 'junit' | 'summary' | 'allure' | 'certificate')[];
+  quiet?: boolean;
+}
+/**
  * One line of the JSONL exchange log `pame proxy --log` writes and `pame validate` reads: one request and its reply, bodies whole.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
