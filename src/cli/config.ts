@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Options as YargsOption } from 'yargs';
 import type { RunConfig } from '../generated/schemas.js';
+import { familyOf, RULES } from '../protocol/rules.js';
 import { REPORTERS } from '../reports/index.js';
 import { DEFAULT_RUN_OPTIONS, parseAccount, type RunOptions } from '../runner/options.js';
 import { schemaValidator } from '../validator/schemas.js';
@@ -38,6 +39,8 @@ export const RUN_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'reportDir', flag: 'report-dir', kind: 'path', describe: 'where the reports are written' },
   { key: 'only', flag: 'only', kind: 'list', describe: 'run only these check ids or prefixes' },
   { key: 'skip', flag: 'skip', kind: 'list', describe: 'leave out these check ids or prefixes' },
+  { key: 'rules', flag: 'rules', kind: 'list', describe: 'run only the checks that name these rules (T4) or rule families (T)' },
+  { key: 'levels', flag: 'level', kind: 'list', choices: ['F', 'MUST', 'SHOULD'], describe: 'run only the checks of these levels' },
   { key: 'strict', flag: 'strict', kind: 'boolean', describe: 'warnings (SHOULD failures) fail the run too' },
   { key: 'timeoutMs', flag: 'timeout-ms', kind: 'number', describe: 'deadline of one request' },
   { key: 'checkTimeoutMs', flag: 'check-timeout-ms', kind: 'number', describe: 'deadline of one check' },
@@ -60,13 +63,20 @@ export const RUN_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'quiet', flag: 'quiet', kind: 'boolean', describe: 'print only the verdict (and the decision under --policy)' },
 ];
 
+const RULE_FAMILIES = new Set([...RULES.keys()].map(familyOf));
+
+/** The entries of a --rules list that are neither a rule id nor a rule family of the profile. */
+export function unknownRules(rules: readonly string[]): string[] {
+  return rules.filter((rule) => !RULES.has(rule) && !RULE_FAMILIES.has(rule));
+}
+
 export const envName = (spec: OptionSpec): string => `PAME_${spec.flag.toUpperCase().replace(/-/g, '_')}`;
 
 /** The options as yargs flags, without defaults: a flag left out must not hide the config file and the environment. */
-export function runFlags(): Record<string, YargsOption> {
+export function runFlags(named: readonly string[] = RUN_OPTION_SPECS.map((spec) => spec.flag)): Record<string, YargsOption> {
   const defaults = configShaped(DEFAULT_RUN_OPTIONS);
   return Object.fromEntries(
-    RUN_OPTION_SPECS.map((spec) => {
+    RUN_OPTION_SPECS.filter((spec) => named.includes(spec.flag)).map((spec) => {
       const fallback = defaults[spec.key];
       const type = spec.kind === 'list' || spec.kind === 'path' ? 'string' : spec.kind;
       return [spec.flag, {
@@ -93,7 +103,7 @@ export interface ResolvedRunOptions {
 /** RunOptions in the config file's terms (accounts as NAME:PASS). */
 function configShaped(options: RunOptions): RunConfig {
   const { users, ...rest } = options;
-  return { ...rest, only: [...options.only], skip: [...options.skip], reporters: [...options.reporters], users: users.map((u) => `${u.name}:${u.pass}`) } as RunConfig;
+  return { ...rest, only: [...options.only], skip: [...options.skip], rules: [...options.rules], levels: [...options.levels], reporters: [...options.reporters], users: users.map((u) => `${u.name}:${u.pass}`) } as RunConfig;
 }
 
 function fromConfig(config: RunConfig): RunOptions {
@@ -200,6 +210,8 @@ export async function resolveRunOptions({ flags, env, cwd, configFile }: ConfigS
     sources[spec.key] = `flag --${spec.flag}`;
   }
   const problems = schemaProblems(merged, (key) => sources[key] ?? 'unknown');
+  const unknown = unknownRules(merged.rules as string[]);
+  if (unknown.length > 0) problems.push(`"rules" names what the profile does not have: ${unknown.join(', ')} (${sources.rules})`);
   if (problems.length > 0) throw new ConfigError(`the options are not valid:\n  ${problems.join('\n  ')}`);
   let options: RunOptions;
   try {

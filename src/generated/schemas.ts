@@ -727,6 +727,14 @@ export interface RunConfig {
    */
   skip?: string[];
   /**
+   * Run only the checks that name one of these rules (T4) or rule families (T).
+   */
+  rules?: string[];
+  /**
+   * Run only the checks of these levels.
+   */
+  levels?: ('F' | 'MUST' | 'SHOULD')[];
+  /**
    * Warnings (SHOULD failures) fail the run too.
    */
   strict?: boolean;

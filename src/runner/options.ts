@@ -1,4 +1,5 @@
 import type { Account } from '../checks/environment.js';
+import type { CheckLevel } from '../generated/schemas.js';
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS } from '../client/client.js';
 import { DEFAULT_PEER_HOST } from '../peer/domains.js';
 
@@ -10,6 +11,12 @@ export interface RunOptions {
   readonly reportDir: string;
   readonly only: readonly string[];
   readonly skip: readonly string[];
+  /**
+   * --rules and --level, as given. The CLI folds them into `skip` before the run
+   * (suites/catalog.ts ruleSelectionAsSkip), so every selection reaches the runner as only/skip.
+   */
+  readonly rules: readonly string[];
+  readonly levels: readonly CheckLevel[];
   /** Warnings fail the run too. */
   readonly strict: boolean;
   readonly timeoutMs: number;
@@ -43,6 +50,8 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   reportDir: 'reports',
   only: [],
   skip: [],
+  rules: [],
+  levels: [],
   strict: false,
   timeoutMs: DEFAULT_TIMEOUT_MS,
   checkTimeoutMs: 60_000,

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { ALL_CHECKS, CATALOG } from '../../../suites/catalog.js';
+import { ALL_CHECKS, CATALOG, foldRuleSelection } from '../../../suites/catalog.js';
 import { selectedChecks } from '../../checks/check.js';
 import { writeReports } from '../../reports/index.js';
 import { loadSigner } from '../../reports/certificate.js';
@@ -34,9 +34,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.exitCode = EXIT.NOT_CARRIED_OUT;
       return;
     }
-    const { options } = resolved;
     if (args['print-config']) {
       process.stdout.write(renderResolvedOptions(resolved));
+      return;
+    }
+    const options = foldRuleSelection(resolved.options);
+    if (selectedChecks(ALL_CHECKS, options).length === 0) {
+      process.stderr.write('pame run: no check is selected by --only, --skip, --rules and --level together\n');
+      process.exitCode = EXIT.NOT_CARRIED_OUT;
       return;
     }
     if (args['dry-run']) {
