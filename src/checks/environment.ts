@@ -1,4 +1,4 @@
-import { HiveClient } from '../client/client.js';
+import { HiveClient, type Fronting } from '../client/client.js';
 import { respOf } from '../client/exchange.js';
 import type { PeerSettings } from '../peer/domains.js';
 import { PeerServer } from '../peer/server.js';
@@ -23,6 +23,8 @@ export interface CheckSettings {
   readonly concurrency: number;
   readonly rate?: number;
   readonly insecure: boolean;
+  /** What a Hive behind a gateway needs on every request to it; the proxy serves the checks' client only. */
+  readonly fronting?: Fronting;
   /** Budget for one check, all its requests included. */
   readonly checkTimeoutMs: number;
   /** Every user a run registers starts with this, so runs never collide and operators can spot them. */
@@ -63,6 +65,7 @@ export async function createEnvironment(settings: CheckSettings): Promise<CheckE
     concurrency: settings.concurrency,
     rate: settings.rate,
     insecure: settings.insecure,
+    ...(settings.fronting ? { fronting: settings.fronting } : {}),
   });
   let domain = settings.domain;
   if (domain === undefined) {
@@ -73,7 +76,9 @@ export async function createEnvironment(settings: CheckSettings): Promise<CheckE
   let peer: Promise<PeerServer> | undefined;
   const startPeer = (): Promise<PeerServer> => {
     if (!settings.peer) return Promise.reject(new Error('no peer server in this run (settings.peer is absent)'));
-    const bounds = { timeoutMs: settings.timeoutMs, maxReplyBytes: settings.maxReplyBytes, insecure: settings.insecure };
+    // The peer Hives reach the Hive as other Hives would: through its gateway, never through the runner's proxy.
+    const { proxy: _proxy, ...fronting } = settings.fronting ?? {};
+    const bounds = { timeoutMs: settings.timeoutMs, maxReplyBytes: settings.maxReplyBytes, insecure: settings.insecure, fronting };
     return PeerServer.start({ peer: settings.peer, hiveUrl: settings.target, hiveDomain: domain, client: bounds });
   };
   return {

@@ -8,7 +8,7 @@ import type { Options as YargsOption } from 'yargs';
 import type { RunConfig } from '../generated/schemas.js';
 import { familyOf, RULES } from '../protocol/rules.js';
 import { REPORTERS } from '../reports/index.js';
-import { DEFAULT_RUN_OPTIONS, parseAccount, type RunOptions } from '../runner/options.js';
+import { DEFAULT_RUN_OPTIONS, parseAccount, parseHeader, type RunOptions } from '../runner/options.js';
 import { schemaValidator } from '../validator/schemas.js';
 
 /** The config file `pame run` reads from the working directory when no --config names one. */
@@ -32,6 +32,7 @@ interface OptionSpec {
 }
 
 const hidePassword = (account: string): string => `${account.slice(0, account.indexOf(':'))}:[redacted]`;
+const hideHeaderValue = (header: string): string => `${header.slice(0, header.indexOf(':'))}: [redacted]`;
 
 export const RUN_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'hive', flag: 'hive', kind: 'string', describe: 'base URL of the Hive under test; without it the embedded reference Hive runs' },
@@ -52,6 +53,11 @@ export const RUN_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'concurrency', flag: 'concurrency', kind: 'number', describe: 'requests in flight at most' },
   { key: 'rate', flag: 'rate', kind: 'number', describe: 'requests per second at most' },
   { key: 'insecure', flag: 'insecure', kind: 'boolean', describe: 'accept any TLS certificate (shown in the report)' },
+  { key: 'headers', flag: 'header', kind: 'list', wholeItems: true, secret: hideHeaderValue, describe: "'Name: value' sent with every request to the Hive (a gateway's credentials; redacted in reports); repeatable" },
+  { key: 'ca', flag: 'ca', kind: 'path', describe: "PEM file of authorities to trust besides the system's (a private CA)" },
+  { key: 'clientCert', flag: 'client-cert', kind: 'path', describe: 'PEM client certificate for a Hive that asks for one (mTLS); needs --client-key' },
+  { key: 'clientKey', flag: 'client-key', kind: 'path', describe: 'PEM key of --client-cert' },
+  { key: 'proxy', flag: 'proxy', kind: 'string', describe: "outbound HTTP(S) proxy URL for the runner's requests to the Hive (never the peer server's)" },
   { key: 'peerHost', flag: 'peer-host', kind: 'string', describe: 'address the peer server binds' },
   { key: 'peerPort', flag: 'peer-port', kind: 'number', describe: "port of the peer server; 0 picks a free one (default: 47100 with --hive, which the Hive's domain map names; a free one for the embedded Hive)" },
   { key: 'peerPublicUrl', flag: 'peer-public-url', kind: 'string', describe: 'URL at which the Hive reaches the peer server' },
@@ -102,13 +108,13 @@ export interface ResolvedRunOptions {
 
 /** RunOptions in the config file's terms (accounts as NAME:PASS). */
 function configShaped(options: RunOptions): RunConfig {
-  const { users, ...rest } = options;
-  return { ...rest, only: [...options.only], skip: [...options.skip], rules: [...options.rules], levels: [...options.levels], reporters: [...options.reporters], users: users.map((u) => `${u.name}:${u.pass}`) } as RunConfig;
+  const { users, headers, ...rest } = options;
+  return { ...rest, headers: Object.entries(headers).map(([name, value]) => `${name}: ${value}`), only: [...options.only], skip: [...options.skip], rules: [...options.rules], levels: [...options.levels], reporters: [...options.reporters], users: users.map((u) => `${u.name}:${u.pass}`) } as RunConfig;
 }
 
 function fromConfig(config: RunConfig): RunOptions {
-  const { $schema: _schema, users, ...rest } = config;
-  return { ...(rest as Omit<RunOptions, 'users'>), users: (users ?? []).map(parseAccount) };
+  const { $schema: _schema, users, headers, ...rest } = config;
+  return { ...(rest as Omit<RunOptions, 'users' | 'headers'>), users: (users ?? []).map(parseAccount), headers: Object.fromEntries((headers ?? []).map(parseHeader)) };
 }
 
 /** One message per schema error, naming the key and where it came from. */
@@ -212,12 +218,13 @@ export async function resolveRunOptions({ flags, env, cwd, configFile }: ConfigS
   const problems = schemaProblems(merged, (key) => sources[key] ?? 'unknown');
   const unknown = unknownRules(merged.rules as string[]);
   if (unknown.length > 0) problems.push(`"rules" names what the profile does not have: ${unknown.join(', ')} (${sources.rules})`);
+  if ((merged.clientCert === undefined) !== (merged.clientKey === undefined)) problems.push(`"clientCert" and "clientKey" go together (${sources.clientCert}; ${sources.clientKey})`);
   if (problems.length > 0) throw new ConfigError(`the options are not valid:\n  ${problems.join('\n  ')}`);
   let options: RunOptions;
   try {
     options = fromConfig(merged as RunConfig);
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message} (${sources.users})`);
+    throw new ConfigError(`${(error as Error).message} (${/--header/.test((error as Error).message) ? sources.headers : sources.users})`);
   }
   return { options, sources: sources as Record<ConfigKey, string>, ...(file ? { file } : {}) };
 }

@@ -764,6 +764,26 @@ export interface RunConfig {
   concurrency?: number;
   rate?: number;
   insecure?: boolean;
+  /**
+   * 'Name: value' headers sent with every request to the Hive (a gateway's credentials); never shown in reports.
+   */
+  headers?: string[];
+  /**
+   * Path of PEM certificates of authorities to trust besides the system's.
+   */
+  ca?: string;
+  /**
+   * Path of a PEM client certificate, for a Hive that asks for one (mTLS); needs clientKey.
+   */
+  clientCert?: string;
+  /**
+   * Path of the PEM key of clientCert.
+   */
+  clientKey?: string;
+  /**
+   * Outbound HTTP(S) proxy for the runner's requests to the Hive (not the peer server's).
+   */
+  proxy?: string;
   peerHost?: string;
   peerPort?: number;
   peerPublicUrl?: string;

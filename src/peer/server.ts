@@ -23,7 +23,7 @@ export interface PeerServerOptions {
   /** The Hive's domain: its psychocat is the only identity the peer expects. Undefined when unknown. */
   readonly hiveDomain: string | undefined;
   /** How the peer's own requests to the Hive are bounded. */
-  readonly client?: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes' | 'insecure'>;
+  readonly client?: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes' | 'insecure' | 'fronting'>;
   /** Request bodies above this are refused. A step 2 request is tiny. */
   readonly maxBodyBytes?: number;
 }

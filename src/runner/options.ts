@@ -30,6 +30,14 @@ export interface RunOptions {
   readonly concurrency: number;
   readonly rate?: number;
   readonly insecure: boolean;
+  /** Fronted Hives: headers for every request, given as --header 'Name: value'. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Paths of PEM files: authorities to trust, and a client certificate with its key. */
+  readonly ca?: string;
+  readonly clientCert?: string;
+  readonly clientKey?: string;
+  /** Outbound HTTP(S) proxy for the runner's requests to the Hive. */
+  readonly proxy?: string;
   readonly peerHost: string;
   /**
    * The peer server's port; 0 picks a free one. Unset: the one the Hive's domain
@@ -63,6 +71,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   fuzzRuns: 100,
   concurrency: 16,
   insecure: false,
+  headers: {},
   peerHost: DEFAULT_PEER_HOST,
   reporters: ['console', 'json', 'junit', 'summary', 'allure', 'certificate'],
   quiet: false,
@@ -73,4 +82,12 @@ export function parseAccount(text: string): Account {
   const at = text.indexOf(':');
   if (at <= 0 || at === text.length - 1) throw new Error(`--user takes NAME:PASS, not ${JSON.stringify(text)}`);
   return { name: text.slice(0, at), pass: text.slice(at + 1) };
+}
+
+/** Reads --header 'Name: value'. */
+export function parseHeader(text: string): [string, string] {
+  const colon = text.indexOf(':');
+  const name = text.slice(0, colon).trim();
+  if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n]/.test(text)) throw new Error(`--header takes 'Name: value', not ${JSON.stringify(text)}`);
+  return [name.toLowerCase(), text.slice(colon + 1).trim()];
 }

@@ -6,13 +6,14 @@ import { setFlagsFromString } from 'node:v8';
 import { createVitest } from 'vitest/node';
 import { selectedChecks, type Catalog, type Check } from '../checks/check.js';
 import type { CheckSettings } from '../checks/environment.js';
-import { HiveClient } from '../client/client.js';
+import { HiveClient, type Fronting } from '../client/client.js';
 import type { CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
 import { createHive } from '../hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
 import { ResultCollector, type Progress } from './collector.js';
+import { loadFronting } from './fronting.js';
 import type { RunOptions } from './options.js';
 import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
 import { countStatuses, ruleResults, verdictOf, EXIT } from './verdict.js';
@@ -52,8 +53,8 @@ function isLoopback(url: URL): boolean {
 }
 
 /** Throws RunAbort when nothing answers at the target at all. */
-async function probeReachable(target: string, options: RunOptions, timeoutMs: number): Promise<void> {
-  const client = new HiveClient(target, { timeoutMs, insecure: options.insecure, maxReplyBytes: options.maxReplyBytes });
+async function probeReachable(target: string, options: RunOptions, fronting: Fronting | undefined, timeoutMs: number): Promise<void> {
+  const client = new HiveClient(target, { timeoutMs, insecure: options.insecure, maxReplyBytes: options.maxReplyBytes, ...(fronting ? { fronting } : {}) });
   try {
     const ping = await client.call('Epost_ping', { iam: 'pamet-probe' });
     if (ping.failure?.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(ping.failure.message)) {
@@ -194,6 +195,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
   const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
   const map = peerMap(peer);
   const waivers = options.waivers ? await loadWaivers(options.waivers) : [];
+  const fronting = await loadFronting(options).catch((error: Error) => Promise.reject(new RunAbort(error.message)));
   const policy = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_POLICY;
 
   const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
@@ -202,7 +204,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     const targetUrl = new URL(target);
     if (targetUrl.protocol !== 'http:' && targetUrl.protocol !== 'https:') throw new RunAbort(`--hive must be an http or https URL, not ${target}`);
     const deadlineAt = started + options.maxDurationMs;
-    await probeReachable(target, options, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
+    await probeReachable(target, options, fronting, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
 
     const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
     const budget = workerBudget(options.concurrency, options.rate, suites.length);
@@ -215,10 +217,12 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       concurrency: budget.concurrency,
       ...(budget.rate ? { rate: budget.rate } : {}),
       insecure: options.insecure,
+      ...(fronting ? { fronting } : {}),
       checkTimeoutMs: options.checkTimeoutMs,
       userPrefix: `pamet-${randomBytes(3).toString('hex')}-`,
       accounts: options.users,
-      ...(isLoopback(targetUrl) ? { secondSourceAddress: '127.0.0.2' } : {}),
+      // Through a proxy the Hive sees the proxy's address whatever the runner sends from.
+      ...(isLoopback(targetUrl) && !options.proxy ? { secondSourceAddress: '127.0.0.2' } : {}),
       ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}),
       only: options.only,
       skip: options.skip,
