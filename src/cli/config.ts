@@ -58,6 +58,7 @@ export const RUN_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'clientCert', flag: 'client-cert', kind: 'path', describe: 'PEM client certificate for a Hive that asks for one (mTLS); needs --client-key' },
   { key: 'clientKey', flag: 'client-key', kind: 'path', describe: 'PEM key of --client-cert' },
   { key: 'proxy', flag: 'proxy', kind: 'string', describe: "outbound HTTP(S) proxy URL for the runner's requests to the Hive (never the peer server's)" },
+  { key: 'waitFor', flag: 'wait-for', kind: 'number', describe: "seconds to wait for the Hive's Epost_ping to answer before the first check (CI starts Hive and runner together)" },
   { key: 'peerHost', flag: 'peer-host', kind: 'string', describe: 'address the peer server binds' },
   { key: 'peerPort', flag: 'peer-port', kind: 'number', describe: "port of the peer server; 0 picks a free one (default: 47100 with --hive, which the Hive's domain map names; a free one for the embedded Hive)" },
   { key: 'peerPublicUrl', flag: 'peer-public-url', kind: 'string', describe: 'URL at which the Hive reaches the peer server' },

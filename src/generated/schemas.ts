@@ -784,6 +784,10 @@ export interface RunConfig {
    * Outbound HTTP(S) proxy for the runner's requests to the Hive (not the peer server's).
    */
   proxy?: string;
+  /**
+   * Seconds to wait for the Hive's Epost_ping to answer before the first check; 0: no wait.
+   */
+  waitFor?: number;
   peerHost?: string;
   peerPort?: number;
   peerPublicUrl?: string;

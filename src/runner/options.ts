@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly clientKey?: string;
   /** Outbound HTTP(S) proxy for the runner's requests to the Hive. */
   readonly proxy?: string;
+  /** Seconds to wait for the Hive to answer Epost_ping before the first check (src/runner/wait.ts); 0: none. */
+  readonly waitFor: number;
   readonly peerHost: string;
   /**
    * The peer server's port; 0 picks a free one. Unset: the one the Hive's domain
@@ -72,6 +74,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   concurrency: 16,
   insecure: false,
   headers: {},
+  waitFor: 0,
   peerHost: DEFAULT_PEER_HOST,
   reporters: ['console', 'json', 'junit', 'summary', 'allure', 'certificate'],
   quiet: false,

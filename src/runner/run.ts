@@ -16,6 +16,7 @@ import { ResultCollector, type Progress } from './collector.js';
 import { loadFronting } from './fronting.js';
 import type { RunOptions } from './options.js';
 import { DEFAULT_POLICY, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
+import { describeNoAnswer, waitForHive } from './wait.js';
 import { countStatuses, ruleResults, verdictOf, EXIT } from './verdict.js';
 import { applyWaivers, loadWaivers } from './waivers.js';
 
@@ -203,7 +204,12 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     const target = embedded ? (await embedded.listen(0, '127.0.0.1')).url : new URL(options.hive!).toString();
     const targetUrl = new URL(target);
     if (targetUrl.protocol !== 'http:' && targetUrl.protocol !== 'https:') throw new RunAbort(`--hive must be an http or https URL, not ${target}`);
-    const deadlineAt = started + options.maxDurationMs;
+    if (options.waitFor > 0 && !embedded) {
+      const waited = await waitForHive(target, options.waitFor, { timeoutMs: options.timeoutMs, maxReplyBytes: options.maxReplyBytes, insecure: options.insecure, ...(fronting ? { fronting } : {}) });
+      if (!waited.answered) throw new RunAbort(describeNoAnswer(target, options.waitFor, waited));
+    }
+    // The wait for the Hive's start is not part of the run's time.
+    const deadlineAt = Date.now() + options.maxDurationMs;
     await probeReachable(target, options, fronting, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
 
     const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
