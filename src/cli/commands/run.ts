@@ -3,7 +3,7 @@ import { ALL_CHECKS, CATALOG, foldRuleSelection } from '../../../suites/catalog.
 import { selectedChecks } from '../../checks/check.js';
 import { writeReports } from '../../reports/index.js';
 import { loadSigner } from '../../reports/certificate.js';
-import { progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
+import { foldToWidth, progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
 import { RunAbort, runConformance } from '../../runner/run.js';
 import { EXIT } from '../../runner/verdict.js';
 import { CONFIG_FILE, ConfigError, renderResolvedOptions, resolveRunOptions, runFlags, type ResolvedRunOptions } from '../config.js';
@@ -50,8 +50,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
     const style = styleFor(process.stdout);
     const write = (text: string) => void (options.quiet ? undefined : process.stdout.write(text));
-    const print = (text: string) => write(text + '\n');
-    const progress = progressPrinter(write, style, process.stdout.isTTY === true);
+    const tty = process.stdout.isTTY === true;
+    // Read at each line, so a resized terminal gets lines of its new width.
+    const columns = (): number | undefined => (tty && process.stdout.columns > 0 ? process.stdout.columns : undefined);
+    const print = (text: string) => {
+      const width = columns();
+      write((width ? text.split('\n').flatMap((line) => foldToWidth(line, width)).join('\n') : text) + '\n');
+    };
+    const progress = progressPrinter(write, style, tty, columns);
+    const redraw = (): void => progress.redraw();
+    process.stdout.on('resize', redraw);
     try {
       // A bad --signing-key ends the run before it starts, not after.
       const signer = options.reporters.includes('certificate') ? await loadSigner(options.signingKey).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : undefined;
@@ -63,7 +71,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
         onProgress: (done) => progress.update(done),
       });
       progress.end();
-      if (options.reporters.includes('console')) print(renderSummary(outcome.report, style, outcome));
+      const width = columns();
+      if (options.reporters.includes('console')) print(renderSummary(outcome.report, style, { ...outcome, ...(width ? { width } : {}) }));
       const written = await writeReports(outcome, options, signer);
       print(`reports: ${written.join(', ')}`);
       if (signer?.ephemeral) print('the certificate is signed with a key made for this run (no --signing-key): it shows the files are unchanged, not who ran the suite');
@@ -73,8 +82,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       process.exitCode = outcome.exitCode;
     } catch (error) {
       if (!(error instanceof RunAbort)) throw error;
+      progress.end();
       process.stderr.write(`pame run: ${error.message}\n`);
       process.exitCode = EXIT.NOT_CARRIED_OUT;
+    } finally {
+      process.stdout.off('resize', redraw);
     }
   },
 };
