@@ -219,6 +219,7 @@ export async function resolveRunOptions({ flags, env, cwd, configFile }: ConfigS
   const problems = schemaProblems(merged, (key) => sources[key] ?? 'unknown');
   const unknown = unknownRules(merged.rules as string[]);
   if (unknown.length > 0) problems.push(`"rules" names what the profile does not have: ${unknown.join(', ')} (${sources.rules})`);
+  if (merged.hive !== undefined && !/^https?:$/.test(URL.canParse(String(merged.hive)) ? new URL(String(merged.hive)).protocol : '')) problems.push(`"hive" must be an http or https URL, not ${JSON.stringify(merged.hive)} (${sources.hive})`);
   if ((merged.clientCert === undefined) !== (merged.clientKey === undefined)) problems.push(`"clientCert" and "clientKey" go together (${sources.clientCert}; ${sources.clientKey})`);
   if (problems.length > 0) throw new ConfigError(`the options are not valid:\n  ${problems.join('\n  ')}`);
   let options: RunOptions;

@@ -1,10 +1,11 @@
 // Options the usual way: defaults < config file < PAME_* < flags, each value's source kept, bad input named.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_FILE, ConfigError, renderResolvedOptions, resolveRunOptions } from '../../src/cli/config.js';
 import { DEFAULT_RUN_OPTIONS } from '../../src/runner/options.js';
+import { packageRoot } from '../../src/paths.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -89,4 +90,20 @@ describe('resolveRunOptions', () => {
     expect(text).toMatch(/^quiet +true +env PAME_QUIET$/m);
     expect(text).toMatch(/^reportDir +reports +default$/m);
   });
+});
+
+describe('the README', () => {
+  it('shows a config file that resolves as it says', async () => {
+    const readme = await readFile(join(packageRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Configuration'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const resolved = await resolveRunOptions({ flags: {}, env: {}, cwd: await inDir(example) });
+    expect(resolved.options.hive).toBe('http://127.0.0.1:8080/');
+    expect(resolved.sources.waitFor).toMatch(/^file /);
+  });
+});
+
+it('refuses a --hive that is not an http(s) URL before the run starts', async () => {
+  await expect(resolveRunOptions({ flags: { hive: 'localhost:8080' }, env: {}, cwd: tmpdir() })).rejects.toThrow(/"hive" must be an http or https URL, not "localhost:8080" \(flag --hive\)/);
+  await expect(resolveRunOptions({ flags: { hive: '' }, env: {}, cwd: tmpdir() })).rejects.toThrow(/"hive"/);
 });
