@@ -1,5 +1,8 @@
 import { HiveClient, type Fronting } from '../client/client.js';
-import { respOf } from '../client/exchange.js';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { respOf, type Exchange } from '../client/exchange.js';
+import { TrafficRecorder } from '../client/recorder.js';
 import type { PeerSettings } from '../peer/domains.js';
 import { PeerServer } from '../peer/server.js';
 
@@ -23,6 +26,8 @@ export interface CheckSettings {
   readonly concurrency: number;
   readonly rate?: number;
   readonly insecure: boolean;
+  /** --record: the folder each environment writes its traffic to, one JSON Lines file each. */
+  readonly recordDir?: string;
   /** What a Hive behind a gateway needs on every request to it; the proxy serves the checks' client only. */
   readonly fronting?: Fronting;
   /** Budget for one check, all its requests included. */
@@ -59,7 +64,9 @@ export interface CheckEnvironment {
 }
 
 export async function createEnvironment(settings: CheckSettings): Promise<CheckEnvironment> {
+  const recorder = settings.recordDir ? new TrafficRecorder(join(settings.recordDir, `${randomBytes(6).toString('hex')}.jsonl`)) : undefined;
   const client = new HiveClient(settings.target, {
+    ...(recorder ? { onExchange: (exchange) => recorder.record('runner→hive', exchange) } : {}),
     timeoutMs: settings.timeoutMs,
     maxReplyBytes: settings.maxReplyBytes,
     concurrency: settings.concurrency,
@@ -78,8 +85,8 @@ export async function createEnvironment(settings: CheckSettings): Promise<CheckE
     if (!settings.peer) return Promise.reject(new Error('no peer server in this run (settings.peer is absent)'));
     // The peer Hives reach the Hive as other Hives would: through its gateway, never through the runner's proxy.
     const { proxy: _proxy, ...fronting } = settings.fronting ?? {};
-    const bounds = { timeoutMs: settings.timeoutMs, maxReplyBytes: settings.maxReplyBytes, insecure: settings.insecure, fronting };
-    return PeerServer.start({ peer: settings.peer, hiveUrl: settings.target, hiveDomain: domain, client: bounds });
+    const bounds = { timeoutMs: settings.timeoutMs, maxReplyBytes: settings.maxReplyBytes, insecure: settings.insecure, fronting, ...(recorder ? { onExchange: (exchange: Exchange) => recorder.record('peer→hive', exchange) } : {}) };
+    return PeerServer.start({ peer: settings.peer, hiveUrl: settings.target, hiveDomain: domain, client: bounds, ...(recorder ? { onExchange: (exchange: Exchange) => recorder.record('hive→peer', exchange) } : {}) });
   };
   return {
     settings,
@@ -89,6 +96,7 @@ export async function createEnvironment(settings: CheckSettings): Promise<CheckE
     close: async () => {
       await client.close();
       await (await peer?.catch(() => undefined))?.close();
+      await recorder?.close();
     },
   };
 }

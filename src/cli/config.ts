@@ -67,6 +67,7 @@ export const RUN_OPTION_SPECS: readonly OptionSpec[] = [
   { key: 'policy', flag: 'policy', kind: 'path', describe: 'JSON ban policy (schemas/run/policy.json): actions by rule, family or level; default profile §9' },
   { key: 'signingKey', flag: 'signing-key', kind: 'path', describe: 'Ed25519 private key (PEM) to sign the certificate' },
   { key: 'reporters', flag: 'reporter', kind: 'list', choices: REPORTERS, describe: 'outputs: console; report.json, junit.xml, summary.md, allure-results/ in --report-dir; certificate (certificate.json, exchanges.jsonl, badge.svg or ban-evidence.json)' },
+  { key: 'record', flag: 'record', kind: 'string', choices: ['har'], describe: 'har: every exchange of the run (the checks\', the Hive\'s to the peer server, step 2 back) as traffic.har in --report-dir, secrets redacted' },
   { key: 'quiet', flag: 'quiet', kind: 'boolean', describe: 'print only the verdict (and the decision under --policy)' },
 ];
 

@@ -810,6 +810,10 @@ export interface RunConfig {
   signingKey?: string;
   reporters?: ('console' | 'json' | 'junit' | 'summary' | 'allure' | 'certificate')[];
   quiet?: boolean;
+  /**
+   * Record every exchange of the run as traffic.har (HAR 1.2, secrets redacted) in the report directory.
+   */
+  record?: 'har';
 }
 /**
  * One line of the JSONL exchange log `pame proxy --log` writes and `pame validate` reads: one request and its reply, bodies whole.

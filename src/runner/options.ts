@@ -54,6 +54,8 @@ export interface RunOptions {
   readonly signingKey?: string;
   readonly reporters: readonly string[];
   readonly quiet: boolean;
+  /** Record every exchange of the run: 'har' writes traffic.har in the report directory. */
+  readonly record?: 'har';
 }
 
 export const DEFAULT_RUN_OPTIONS: RunOptions = {

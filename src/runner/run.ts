@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { createVitest } from 'vitest/node';
@@ -34,6 +35,8 @@ export interface RunOutcome {
   readonly stale: readonly string[];
   readonly expired: readonly string[];
   readonly harnessErrors: readonly string[];
+  /** --record: the folder of the run's traffic records, for the report writer to join. */
+  readonly trafficDir?: string;
 }
 
 export const EMBEDDED_DOMAIN = 'hive.pame.test';
@@ -214,8 +217,10 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
 
     const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
     const budget = workerBudget(options.concurrency, options.rate, suites.length);
+    const trafficDir = options.record ? await mkdtemp(join(tmpdir(), 'pame-traffic-')) : undefined;
     const settings: CheckSettings = {
       target,
+      ...(trafficDir ? { recordDir: trafficDir } : {}),
       ...(options.domain ? { domain: options.domain } : embedded ? { domain: EMBEDDED_DOMAIN } : {}),
       timeoutMs: options.timeoutMs,
       maxReplyBytes: options.maxReplyBytes,
@@ -287,7 +292,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     let exitCode = exitCodeOfDecision(decision, options.strict);
     if (exitCode === EXIT.OK && waived.expired.length > 0) exitCode = EXIT.NONCONFORMANT;
     if (exitCode === EXIT.OK && !report.complete) exitCode = EXIT.NOT_CARRIED_OUT;
-    return { report, exitCode, stale: waived.stale, expired: waived.expired, harnessErrors: collector.harnessErrors };
+    return { report, exitCode, stale: waived.stale, expired: waived.expired, harnessErrors: collector.harnessErrors, ...(trafficDir ? { trafficDir } : {}) };
   } finally {
     await embedded?.close();
   }
