@@ -1,6 +1,6 @@
 // The suites of the conformance run and the checks each holds. `pame list`, the
 // CLI hands it to the runner, the project's meta-tests read it; the *.test.ts files bind it to vitest.
-import type { Catalog, Check, Suite } from '../src/checks/check.js';
+import { ruleSelectionAsSkip, type Catalog, type Check, type RuleSelection, type Suite } from '../src/checks/check.js';
 import { pingChecks } from './ping.js';
 import { countersignChecks } from './countersign.js';
 import { privacyChecks } from './privacy.js';
@@ -38,3 +38,9 @@ export function coverageMap(): Map<string, string[]> {
 }
 
 export const CATALOG: Catalog = { suites: SUITES, coverage: coverageMap() };
+
+/** The options with --rules and --level folded into skip (see ruleSelectionAsSkip). */
+export function foldRuleSelection<T extends { readonly skip: readonly string[] } & RuleSelection>(options: T): T {
+  const left = ruleSelectionAsSkip(ALL_CHECKS, options);
+  return left.length === 0 ? options : { ...options, skip: [...options.skip, ...left] };
+}

@@ -1,5 +1,5 @@
 import type { CheckLevel } from '../generated/schemas.js';
-import { RULES } from '../protocol/rules.js';
+import { familyOf, RULES } from '../protocol/rules.js';
 import type { CheckContext } from './context.js';
 import type { CheckSpec } from './spec.js';
 
@@ -52,4 +52,26 @@ export interface Suite<Id extends string = string> {
 export interface Catalog {
   readonly suites: readonly Suite[];
   readonly coverage: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface RuleSelection {
+  /** Rule ids (T4) or families (T); empty: any. */
+  readonly rules: readonly string[];
+  /** Empty: any. */
+  readonly levels: readonly string[];
+}
+
+/** Whether a check names one of the rules (or a rule of one of the families) and has one of the levels. */
+export function matchesRuleSelection(check: Check, { rules, levels }: RuleSelection): boolean {
+  const byRule = rules.length === 0 || check.rules.some((rule) => rules.includes(rule) || rules.includes(familyOf(rule)));
+  return byRule && (levels.length === 0 || levels.includes(check.level));
+}
+
+/**
+ * --rules and --level as --skip entries: the ids of the checks they leave out.
+ * Every selection then reaches the runner as only/skip, the one place the run
+ * learns it was not a whole run.
+ */
+export function ruleSelectionAsSkip(checks: readonly Check[], selection: RuleSelection): string[] {
+  return checks.filter((check) => !matchesRuleSelection(check, selection)).map((check) => check.id);
 }

@@ -1,5 +1,8 @@
-import { HiveClient } from '../client/client.js';
-import { respOf } from '../client/exchange.js';
+import { HiveClient, type Fronting } from '../client/client.js';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { respOf, type Exchange } from '../client/exchange.js';
+import { TrafficRecorder } from '../client/recorder.js';
 import type { PeerSettings } from '../peer/domains.js';
 import { PeerServer } from '../peer/server.js';
 
@@ -23,6 +26,10 @@ export interface CheckSettings {
   readonly concurrency: number;
   readonly rate?: number;
   readonly insecure: boolean;
+  /** --record: the folder each environment writes its traffic to, one JSON Lines file each. */
+  readonly recordDir?: string;
+  /** What a Hive behind a gateway needs on every request to it; the proxy serves the checks' client only. */
+  readonly fronting?: Fronting;
   /** Budget for one check, all its requests included. */
   readonly checkTimeoutMs: number;
   /** Every user a run registers starts with this, so runs never collide and operators can spot them. */
@@ -57,12 +64,15 @@ export interface CheckEnvironment {
 }
 
 export async function createEnvironment(settings: CheckSettings): Promise<CheckEnvironment> {
+  const recorder = settings.recordDir ? new TrafficRecorder(join(settings.recordDir, `${randomBytes(6).toString('hex')}.jsonl`)) : undefined;
   const client = new HiveClient(settings.target, {
+    ...(recorder ? { onExchange: (exchange) => recorder.record('runner→hive', exchange) } : {}),
     timeoutMs: settings.timeoutMs,
     maxReplyBytes: settings.maxReplyBytes,
     concurrency: settings.concurrency,
     rate: settings.rate,
     insecure: settings.insecure,
+    ...(settings.fronting ? { fronting: settings.fronting } : {}),
   });
   let domain = settings.domain;
   if (domain === undefined) {
@@ -73,8 +83,10 @@ export async function createEnvironment(settings: CheckSettings): Promise<CheckE
   let peer: Promise<PeerServer> | undefined;
   const startPeer = (): Promise<PeerServer> => {
     if (!settings.peer) return Promise.reject(new Error('no peer server in this run (settings.peer is absent)'));
-    const bounds = { timeoutMs: settings.timeoutMs, maxReplyBytes: settings.maxReplyBytes, insecure: settings.insecure };
-    return PeerServer.start({ peer: settings.peer, hiveUrl: settings.target, hiveDomain: domain, client: bounds });
+    // The peer Hives reach the Hive as other Hives would: through its gateway, never through the runner's proxy.
+    const { proxy: _proxy, ...fronting } = settings.fronting ?? {};
+    const bounds = { timeoutMs: settings.timeoutMs, maxReplyBytes: settings.maxReplyBytes, insecure: settings.insecure, fronting, ...(recorder ? { onExchange: (exchange: Exchange) => recorder.record('peer→hive', exchange) } : {}) };
+    return PeerServer.start({ peer: settings.peer, hiveUrl: settings.target, hiveDomain: domain, client: bounds, ...(recorder ? { onExchange: (exchange: Exchange) => recorder.record('hive→peer', exchange) } : {}) });
   };
   return {
     settings,
@@ -84,6 +96,7 @@ export async function createEnvironment(settings: CheckSettings): Promise<CheckE
     close: async () => {
       await client.close();
       await (await peer?.catch(() => undefined))?.close();
+      await recorder?.close();
     },
   };
 }

@@ -1,8 +1,25 @@
 import type { LookupFunction } from 'node:net';
-import { Agent, errors, type Dispatcher } from 'undici';
+import { rootCertificates } from 'node:tls';
+import { Agent, ProxyAgent, errors, type Dispatcher } from 'undici';
 import type { PartsOf, RequestCode } from '../protocol/codes.js';
 import type { Exchange, SentRequest } from './exchange.js';
 import { Limiter } from './limiter.js';
+
+/** What a Hive behind a gateway needs on every request to it (--header, --ca, --client-cert and --client-key, --proxy). */
+export interface Fronting {
+  /** Sent with every request; recorded as FRONTING_HEADER_SHOWN, so the values never reach evidence or reports. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** PEM certificates of authorities to trust besides the system's. */
+  readonly ca?: string;
+  /** PEM client certificate and its key, for a Hive that asks for one (mTLS). */
+  readonly cert?: string;
+  readonly key?: string;
+  /** An outbound HTTP(S) proxy every request goes through (CONNECT tunnel). */
+  readonly proxy?: string;
+}
+
+/** How a --header value appears in the record of a request. */
+export const FRONTING_HEADER_SHOWN = '[redacted: --header]';
 
 export interface ClientOptions {
   /** Per-request deadline (headers and body together). */
@@ -14,6 +31,7 @@ export interface ClientOptions {
   readonly rate?: number;
   /** Accept any TLS certificate (for test Hives); the report says so. */
   readonly insecure?: boolean;
+  readonly fronting?: Fronting;
   /** Called with every exchange, for evidence and the privacy scanner. */
   readonly onExchange?: (exchange: Exchange) => void;
   /** The DNS lookup of new connections, when not the system's (the reference Hive refuses internal addresses with it). */
@@ -224,7 +242,7 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
  */
 export class HiveClient {
   readonly baseUrl: URL;
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, Dispatcher>();
   private readonly limiter: Limiter;
   private readonly timeoutMs: number;
   private readonly maxReplyBytes: number;
@@ -271,23 +289,30 @@ export class HiveClient {
     this.agents.clear();
   }
 
-  private agentFor(localAddress: string | undefined): Agent {
-    const key = localAddress ?? '';
-    let agent = this.agents.get(key);
+  private agentFor(localAddress: string | undefined): Dispatcher {
+    const { ca, cert, key, proxy } = this.options.fronting ?? {};
+    // Through a proxy every connection starts at the proxy: there is no source address to choose.
+    const slot = proxy ? 'proxy' : (localAddress ?? '');
+    let agent = this.agents.get(slot);
     if (!agent) {
-      agent = new Agent({
-        ...(localAddress ? { localAddress } : {}),
-        connect: { rejectUnauthorized: !this.options.insecure, timeout: this.timeoutMs, ...(this.options.lookup ? { lookup: this.options.lookup } : {}) },
-        keepAliveTimeout: 4_000,
-        connections: 64,
-      });
-      this.agents.set(key, agent);
+      const tls = {
+        rejectUnauthorized: !this.options.insecure,
+        // A ca option replaces Node's trust store: the system's authorities are kept beside the given ones.
+        ...(ca ? { ca: [...rootCertificates, ca] } : {}),
+        ...(cert && key ? { cert, key } : {}),
+      };
+      const pool = { keepAliveTimeout: 4_000, connections: 64 };
+      agent = proxy
+        ? new ProxyAgent({ uri: proxy, requestTls: { ...tls, timeout: this.timeoutMs }, ...pool })
+        : new Agent({ ...(localAddress ? { localAddress } : {}), connect: { ...tls, timeout: this.timeoutMs, ...(this.options.lookup ? { lookup: this.options.lookup } : {}) }, ...pool });
+      this.agents.set(slot, agent);
     }
     return agent;
   }
 
   private describe(raw: RawRequest, url: string): SentRequest {
-    const request: Writable<SentRequest> = { method: raw.method, url, headers: { ...raw.headers } };
+    const fronting = Object.fromEntries(Object.keys(this.options.fronting?.headers ?? {}).map((name) => [name, FRONTING_HEADER_SHOWN]));
+    const request: Writable<SentRequest> = { method: raw.method, url, headers: { ...raw.headers, ...fronting } };
     if (raw.localAddress) request.localAddress = raw.localAddress;
     if (typeof raw.body === 'string') request.body = raw.body;
     else if (raw.body !== undefined) {
@@ -327,7 +352,7 @@ export class HiveClient {
         path,
         // What undici's request() sends when no method is given.
         method: raw.method || (raw.body ? 'PUT' : 'GET'),
-        headers: raw.headers,
+        headers: this.options.fronting?.headers ? { ...raw.headers, ...this.options.fronting.headers } : raw.headers,
         body: raw.body,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,

@@ -814,6 +814,120 @@ export interface CertificateSignature {
   value: string;
 }
 /**
+ * pame.config.json (or --config FILE): options of `pame run`, named as in docs/options.md. Environment variables (PAME_*) and flags override it; paths in it are relative to the file.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_config".
+ */
+export interface RunConfig {
+  $schema?: string;
+  /**
+   * Base URL of the Hive under test; absent: the embedded reference Hive.
+   */
+  hive?: string;
+  /**
+   * The Hive's domain, when Epost_ping does not tell it.
+   */
+  domain?: string;
+  reportDir?: string;
+  /**
+   * Run only these check ids or prefixes.
+   */
+  only?: string[];
+  /**
+   * Leave out these check ids or prefixes.
+   */
+  skip?: string[];
+  /**
+   * Run only the checks that name one of these rules (T4) or rule families (T).
+   */
+  rules?: string[];
+  /**
+   * Run only the checks of these levels.
+   */
+  levels?: ('F' | 'MUST' | 'SHOULD')[];
+  /**
+   * Warnings (SHOULD failures) fail the run too.
+   */
+  strict?: boolean;
+  /**
+   * Deadline of one request.
+   */
+  timeoutMs?: number;
+  /**
+   * Deadline of one check.
+   */
+  checkTimeoutMs?: number;
+  /**
+   * Deadline of the whole run.
+   */
+  maxDurationMs?: number;
+  /**
+   * This interface was referenced by `RunConfig`'s JSON-Schema
+   * via the `definition` "positive".
+   */
+  maxReplyBytes?: number;
+  /**
+   * NAME:PASS accounts for a Hive with closed registration.
+   */
+  users?: string[];
+  seed?: number;
+  fuzzRuns?: number;
+  concurrency?: number;
+  rate?: number;
+  insecure?: boolean;
+  /**
+   * 'Name: value' headers sent with every request to the Hive (a gateway's credentials); never shown in reports.
+   */
+  headers?: string[];
+  /**
+   * Path of PEM certificates of authorities to trust besides the system's.
+   */
+  ca?: string;
+  /**
+   * Path of a PEM client certificate, for a Hive that asks for one (mTLS); needs clientKey.
+   */
+  clientCert?: string;
+  /**
+   * Path of the PEM key of clientCert.
+   */
+  clientKey?: string;
+  /**
+   * Outbound HTTP(S) proxy for the runner's requests to the Hive (not the peer server's).
+   */
+  proxy?: string;
+  /**
+   * Seconds to wait for the Hive's Epost_ping to answer before the first check; 0: no wait.
+   */
+  waitFor?: number;
+  peerHost?: string;
+  peerPort?: number;
+  peerPublicUrl?: string;
+  /**
+   * This interface was referenced by `RunConfig`'s JSON-Schema
+   * via the `definition` "positive".
+   */
+  sessionIdleMs?: number;
+  /**
+   * Path of a waiver file.
+   */
+  waivers?: string;
+  /**
+   * Path of a ban policy file.
+   */
+  policy?: string;
+  /**
+   * Path of an Ed25519 private key (PEM).
+   */
+  signingKey?: string;
+  reporters?: ('console' | 'json' | 'junit' | 'summary' | 'allure' | 'certificate')[];
+  quiet?: boolean;
+  /**
+   * Record every exchange of the run as traffic.har (HAR 1.2, secrets redacted) in the report directory.
+   */
+  record?: 'har';
+}
+/**
  * One line of the JSONL exchange log `pame proxy --log` writes and `pame validate` reads: one request and its reply, bodies whole.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema

@@ -22,7 +22,9 @@ export interface PeerServerOptions {
   /** The Hive's domain: its psychocat is the only identity the peer expects. Undefined when unknown. */
   readonly hiveDomain: string | undefined;
   /** How the peer's own requests to the Hive are bounded. */
-  readonly client?: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes' | 'insecure'>;
+  readonly client?: Pick<ClientOptions, 'timeoutMs' | 'maxReplyBytes' | 'insecure' | 'fronting' | 'onExchange'>;
+  /** Called with each request the Hive sent and the answer it got, once answered (or held), for --record. */
+  readonly onExchange?: (exchange: Exchange) => void;
   /** Request bodies above this are refused. A step 2 request is tiny. */
   readonly maxBodyBytes?: number;
   /** Lower bounds for tests; a run keeps the defaults. */
@@ -188,6 +190,16 @@ export class PeerServer {
     res.on('close', () => (request.outcome ??= { closed: true, at: Date.now() }));
     const answer = body === undefined ? this.unexpected(request, 'Q10', request.undecodable!, BAD_REQUEST, 413) : await this.route(request);
     await this.write(res, answer, body !== undefined);
+    this.options.onExchange?.(this.exchangeOf(req, request, body, answer));
+  }
+
+  /** A request of the Hive and the peer's answer as an Exchange, the form every recorded exchange takes. */
+  private exchangeOf(req: IncomingMessage, request: PeerRequest, body: Buffer | undefined, answer: FetchAnswer): Exchange {
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+    const sent = { method: request.method, url: `http://${this.bound.host}:${this.bound.port}${request.target}`, headers, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) };
+    const base = { ...(request.code ? { code: request.code } : {}), request: sent, startedAt: new Date(request.receivedAt).toISOString(), durationMs: Date.now() - request.receivedAt };
+    if (answer.kind !== 'reply') return { ...base, failure: { kind: 'timeout', message: 'the peer server held the request unanswered, as the check scripted' } };
+    return { ...base, reply: { status: answer.status, headers: { ...answer.headers }, bytes: Buffer.from(answer.body) } };
   }
 
   /** Logs a request, dropping the oldest (a quarter at a time, so each drop is paid for by the pushes before it) past the limits. */

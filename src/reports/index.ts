@@ -6,6 +6,7 @@ import { writeReportFile } from './files.js';
 import { REPORT_JSON, renderJsonReport } from './json.js';
 import { JUNIT_XML, renderJunit } from './junit.js';
 import { SUMMARY_MD, renderMarkdownSummary } from './summary.js';
+import { writeTrafficHar } from './traffic-har.js';
 
 /**
  * The outputs `--reporter` can choose; console is printed, the rest are files in
@@ -29,5 +30,6 @@ export async function writeReports(outcome: RunOutcome, options: Pick<RunOptions
   if (chosen.has('certificate')) {
     written.push(...(await writeCertificate(report, reportJson, dir, { signer: signer ?? (await loadSigner(options.signingKey)), tlsTimeoutMs: options.timeoutMs })));
   }
+  if (outcome.trafficDir) written.push(await writeTrafficHar(outcome.trafficDir, dir));
   return written;
 }

@@ -1,20 +1,23 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { createVitest } from 'vitest/node';
 import { selectedChecks, type Catalog, type Check } from '../checks/check.js';
 import type { CheckSettings } from '../checks/environment.js';
-import { HiveClient } from '../client/client.js';
+import { HiveClient, type Fronting } from '../client/client.js';
 import type { Arrangement, CheckResult, RunReport, RunTimings } from '../generated/schemas.js';
 import { createHive, TEST_PASSWORD_COST } from '../hive/index.js';
 import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.js';
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
 import { ResultCollector, type Progress } from './collector.js';
+import { loadFronting } from './fronting.js';
 import type { RunOptions } from './options.js';
 import { DEFAULT_LOADED_POLICY, DEFAULT_MAX_WAIVER_DAYS, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
+import { describeNoAnswer, waitForHive } from './wait.js';
 import { countStatuses, ruleResults, verdictOf, EXIT } from './verdict.js';
 import { applyWaivers, loadWaivers, refuseLongWaivers } from './waivers.js';
 
@@ -32,6 +35,8 @@ export interface RunOutcome {
   readonly stale: readonly string[];
   readonly expired: readonly string[];
   readonly harnessErrors: readonly string[];
+  /** --record: the folder of the run's traffic records, for the report writer to join. */
+  readonly trafficDir?: string;
 }
 
 export const EMBEDDED_DOMAIN = 'hive.pame.test';
@@ -57,8 +62,8 @@ export function secondSourceFor(url: URL): string | undefined {
 }
 
 /** Throws RunAbort when nothing answers at the target at all. */
-async function probeReachable(target: string, options: RunOptions, timeoutMs: number): Promise<void> {
-  const client = new HiveClient(target, { timeoutMs, insecure: options.insecure, maxReplyBytes: options.maxReplyBytes });
+async function probeReachable(target: string, options: RunOptions, fronting: Fronting | undefined, timeoutMs: number): Promise<void> {
+  const client = new HiveClient(target, { timeoutMs, insecure: options.insecure, maxReplyBytes: options.maxReplyBytes, ...(fronting ? { fronting } : {}) });
   try {
     const ping = await client.call('Epost_ping', { iam: 'pamet-probe' });
     if (ping.failure?.kind === 'network' && /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/.test(ping.failure.message)) {
@@ -219,19 +224,27 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
   } catch (error) {
     throw new RunAbort((error as Error).message);
   }
+  const fronting = await loadFronting(options).catch((error: Error) => Promise.reject(new RunAbort(error.message)));
 
   const embedded = options.hive === undefined ? createHive({ domain: EMBEDDED_DOMAIN, resolve: map, passwordCost: TEST_PASSWORD_COST, ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}) }) : undefined;
   try {
     const target = embedded ? (await embedded.listen(0, '127.0.0.1')).url : new URL(options.hive!).toString();
     const targetUrl = new URL(target);
     if (targetUrl.protocol !== 'http:' && targetUrl.protocol !== 'https:') throw new RunAbort(`--hive must be an http or https URL, not ${target}`);
-    const deadlineAt = started + options.maxDurationMs;
-    await probeReachable(target, options, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
+    if (options.waitFor > 0 && !embedded) {
+      const waited = await waitForHive(target, options.waitFor, { timeoutMs: options.timeoutMs, maxReplyBytes: options.maxReplyBytes, insecure: options.insecure, ...(fronting ? { fronting } : {}) });
+      if (!waited.answered) throw new RunAbort(describeNoAnswer(target, options.waitFor, waited));
+    }
+    // The wait for the Hive's start is not part of the run's time.
+    const deadlineAt = Date.now() + options.maxDurationMs;
+    await probeReachable(target, options, fronting, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
 
     const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
     const budget = workerBudget(options.concurrency, options.rate, suites.length);
+    const trafficDir = options.record ? await mkdtemp(join(tmpdir(), 'pame-traffic-')) : undefined;
     const settings: CheckSettings = {
       target,
+      ...(trafficDir ? { recordDir: trafficDir } : {}),
       ...(options.domain ? { domain: options.domain } : embedded ? { domain: EMBEDDED_DOMAIN } : {}),
       timeoutMs: options.timeoutMs,
       maxReplyBytes: options.maxReplyBytes,
@@ -239,10 +252,12 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       concurrency: budget.concurrency,
       ...(budget.rate ? { rate: budget.rate } : {}),
       insecure: options.insecure,
+      ...(fronting ? { fronting } : {}),
       checkTimeoutMs: options.checkTimeoutMs,
       userPrefix: `pamet-${randomBytes(3).toString('hex')}-`,
       accounts: options.users,
-      ...(secondSourceFor(targetUrl) ? { secondSourceAddress: secondSourceFor(targetUrl) } : {}),
+      // Through a proxy the Hive sees the proxy's address whatever the runner sends from.
+      ...(secondSourceFor(targetUrl) && !options.proxy ? { secondSourceAddress: secondSourceFor(targetUrl) } : {}),
       ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}),
       only: options.only,
       skip: options.skip,
@@ -312,7 +327,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     // The policy's decision sets the exit code; under the default policy (profile §9) it follows the verdict.
     let exitCode = exitCodeOfDecision(decision, options.strict);
     if (exitCode === EXIT.OK && waived.expired.length > 0) exitCode = EXIT.NONCONFORMANT;
-    return { report, exitCode, stale: waived.stale, expired: waived.expired, harnessErrors: collector.harnessErrors };
+    return { report, exitCode, stale: waived.stale, expired: waived.expired, harnessErrors: collector.harnessErrors, ...(trafficDir ? { trafficDir } : {}) };
   } finally {
     await embedded?.close();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressPrinter, renderSummary, styleFor } from '../../src/reports/console.js';
+import { codeTable, cutToWidth, displayWidth, foldToWidth, progressPrinter, renderSummary, styleFor } from '../../src/reports/console.js';
 import { SAMPLE_CHECKS, sampleReport } from './sample-report.js';
 
 describe('the terminal summary', () => {
@@ -67,5 +67,60 @@ describe('progress', () => {
     const kept = out.split('\n').map((line) => line.split('\r\u001b[2K').at(-1)).filter((line) => line);
     expect(kept.map((line) => line!.split(/\s+/)[3])).toEqual(['PAME-TRN-004', 'PAME-PRIV-001', 'PAME-TRN-010', 'PAME-SES-001']);
     expect(out.endsWith('\r\u001b[2K')).toBe(true);
+  });
+});
+
+describe('terminal width', () => {
+  const progressOf = (done: number) => ({ done, total: SAMPLE_CHECKS.length, last: SAMPLE_CHECKS[done - 1]! });
+
+  it.each([80, 120, 200])('keeps every line of the summary within %i columns, losing no rule', (width) => {
+    const long = { ...SAMPLE_CHECKS[1]!, message: `[T11] body refused\n  curl: curl --data-binary '${'x'.repeat(500)}'` };
+    const report = sampleReport([long, ...SAMPLE_CHECKS.slice(2)]);
+    for (const style of [{ color: false }, { color: true }]) {
+      const lines = renderSummary(report, style, { width }).split('\n');
+      expect(lines.filter((line) => displayWidth(line) > width)).toEqual([]);
+      const table = codeTable(report, width);
+      for (const rule of new Set(report.checks.flatMap((c) => c.rules))) expect(table).toMatch(new RegExp(`\\b${rule}\\b`));
+    }
+  });
+
+  it('folds the rules column of a table wider than the terminal onto more lines', () => {
+    const rules = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'E1', 'E2', 'E3', 'E4', 'A1', 'A2', 'A3', 'F1', 'F2', 'F3', 'F4', 'F5'];
+    const wide = SAMPLE_CHECKS.map((check, i) => ({ ...check, rules: i === 0 ? rules : check.rules }));
+    const report = sampleReport(wide);
+    const unfolded = codeTable(report).split('\n');
+    expect(Math.max(...unfolded.map((line) => line.length))).toBeGreaterThan(80);
+    const folded = codeTable(report, 80).split('\n');
+    expect(folded.length).toBeGreaterThan(unfolded.length);
+    expect(Math.max(...folded.map((line) => line.length))).toBeLessThanOrEqual(80);
+    expect(folded.join(' ').split(/\s+/).filter((word) => rules.includes(word)).sort()).toEqual(expect.arrayContaining([...rules].sort()));
+  });
+
+  it('leaves the summary as it was when there is no width (not a terminal)', () => {
+    expect(renderSummary(sampleReport(), { color: false }, {})).toBe(renderSummary(sampleReport(), { color: false }));
+  });
+
+  it('cuts each redrawn progress line to one column short of the width, and redraws at the new width after a resize', () => {
+    let out = '';
+    let width = 120;
+    const printer = progressPrinter((text) => (out += text), { color: true }, true, () => width);
+    for (let done = 1; done <= SAMPLE_CHECKS.length; done++) printer.update(progressOf(done));
+    const drawn = (text: string) => text.split(/\r\u001b\[2K|\n/).filter((part) => part.length > 0);
+    expect(drawn(out).filter((part) => displayWidth(part) > width - 1)).toEqual([]);
+    width = 30;
+    out = '';
+    printer.redraw();
+    expect(out.startsWith('\r\u001b[2K')).toBe(true);
+    expect(displayWidth(drawn(out)[0]!)).toBeLessThanOrEqual(29);
+    expect(drawn(out)[0]!.endsWith('…')).toBe(true);
+    printer.end();
+  });
+
+  it('counts colour codes as nothing and East Asian wide characters as two columns', () => {
+    expect(displayWidth('\u001b[31mfailed\u001b[0m')).toBe(6);
+    expect(displayWidth('名前')).toBe(4);
+    expect(cutToWidth('\u001b[31mfailed badly\u001b[0m', 7)).toBe('\u001b[31mfailed\u001b[0m…');
+    expect(displayWidth(cutToWidth('名前名前名前', 5))).toBeLessThanOrEqual(5);
+    for (const line of foldToWidth('名前'.repeat(40), 9)) expect(displayWidth(line)).toBeLessThanOrEqual(9);
   });
 });
