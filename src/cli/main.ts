@@ -6,6 +6,7 @@ import { hiveCommand } from './commands/hive.js';
 import { listCommand } from './commands/list.js';
 import { mapCommand } from './commands/map.js';
 import { runCommand } from './commands/run.js';
+import { scanCommand } from './commands/scan.js';
 import { reportCommand } from './commands/report.js';
 import { rulesCommand } from './commands/rules.js';
 import { verifyCertificateCommand } from './commands/verify-certificate.js';
@@ -16,6 +17,7 @@ await yargs(hideBin(process.argv))
   .scriptName('pame')
   .usage('$0 <command> [options]\n\nConformance suite and reference validator for PAME 0.2.1 Hives.')
   .command(runCommand)
+  .command(scanCommand)
   .command(listCommand)
   .command(hiveCommand)
   .command(mapCommand)
