@@ -7,6 +7,7 @@ import { listCommand } from './commands/list.js';
 import { mapCommand } from './commands/map.js';
 import { runCommand } from './commands/run.js';
 import { scanCommand } from './commands/scan.js';
+import { mergeCommand } from './commands/merge.js';
 import { reportCommand } from './commands/report.js';
 import { rulesCommand } from './commands/rules.js';
 import { verifyCertificateCommand } from './commands/verify-certificate.js';
@@ -18,6 +19,7 @@ await yargs(hideBin(process.argv))
   .usage('$0 <command> [options]\n\nConformance suite and reference validator for PAME 0.2.1 Hives.')
   .command(runCommand)
   .command(scanCommand)
+  .command(mergeCommand)
   .command(listCommand)
   .command(hiveCommand)
   .command(mapCommand)

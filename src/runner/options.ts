@@ -32,6 +32,8 @@ export interface RunOptions {
   readonly peerPort?: number;
   readonly peerPublicUrl?: string;
   readonly sessionIdleMs?: number;
+  /** Worker threads of this run at most (MAX_WORKERS when unset); a scan running several Hives at once gives each one. */
+  readonly maxWorkers?: number;
   readonly waivers?: string;
   readonly policy?: string;
   readonly signingKey?: string;

@@ -88,9 +88,9 @@ function limitYoungGeneration(): void {
  * `workers` of them at once and each given its share, the whole run never has
  * more than `concurrency` requests in flight nor starts more than `rate` a second.
  */
-export function workerBudget(concurrency: number, rate: number | undefined, suites: number): { workers: number; concurrency: number; rate?: number } {
+export function workerBudget(concurrency: number, rate: number | undefined, suites: number, maxWorkers = MAX_WORKERS): { workers: number; concurrency: number; rate?: number } {
   const total = Math.max(1, Math.floor(concurrency));
-  const workers = Math.max(1, Math.min(suites, availableParallelism(), MAX_WORKERS, total));
+  const workers = Math.max(1, Math.min(suites, availableParallelism(), MAX_WORKERS, maxWorkers, total));
   return { workers, concurrency: Math.floor(total / workers), ...(rate ? { rate: rate / workers } : {}) };
 }
 
@@ -205,7 +205,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     await probeReachable(target, options, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
 
     const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
-    const budget = workerBudget(options.concurrency, options.rate, suites.length);
+    const budget = workerBudget(options.concurrency, options.rate, suites.length, options.maxWorkers);
     const settings: CheckSettings = {
       target,
       ...(options.domain ? { domain: options.domain } : embedded ? { domain: EMBEDDED_DOMAIN } : {}),

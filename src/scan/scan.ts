@@ -104,6 +104,8 @@ export async function scanFleet(targets: readonly Target[], options: ScanOptions
         hive: target.url,
         ...(domain ? { domain } : {}),
         seed,
+        // The Hives are the parallelism: one worker each loads the catalog once per run, not twice.
+        ...(options.parallel > 1 ? { maxWorkers: 1 } : {}),
         reportDir: join(run.reportDir, dirName),
         peerHost: '127.0.0.1',
         peerPort: backendPort,

@@ -6,6 +6,7 @@ import { EXIT } from '../../runner/verdict.js';
 import { writeFleet } from '../../scan/fleet-files.js';
 import { fleetExitCode } from '../../scan/fleet.js';
 import { scanFleet } from '../../scan/scan.js';
+import { parseShard, shardOf } from '../../scan/shard.js';
 import { readTargets, TargetError } from '../../scan/targets.js';
 import { runCommand, toRunOptions } from './run.js';
 
@@ -13,6 +14,7 @@ type RunArgs = Parameters<typeof toRunOptions>[0];
 interface ScanArgs extends RunArgs {
   targets: string[];
   parallel: number;
+  shard?: string;
 }
 
 export const scanCommand: CommandModule<object, ScanArgs> = {
@@ -22,6 +24,7 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
     (runCommand.builder as (y: Argv) => Argv)(y)
       .option('targets', { type: 'string', array: true, demandOption: true, describe: 'files of one base URL a line (# comments; per-target --domain, --user, --only, --skip… may follow the URL), or URLs' })
       .option('parallel', { type: 'number', default: 2, describe: 'Hives certified at a time' })
+      .option('shard', { type: 'string', describe: 'K/N: certify only the K-th of N balanced shards of the targets (by hash of URL: the same split whatever the order of the file); `pame merge` joins the shards\' fleet directories' })
       .check((args) => {
         if (args.hive !== undefined) throw new Error('pame scan takes its Hives from --targets, not --hive');
         if (!Number.isInteger(args.parallel) || (args.parallel as number) < 1) throw new Error('--parallel takes a whole number of 1 or more');
@@ -31,13 +34,15 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
     const options = toRunOptions(args);
     const print = (text: string) => void (options.quiet ? undefined : process.stdout.write(text + '\n'));
     try {
-      const targets = await readTargets(args.targets);
+      const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+      const listed = await readTargets(args.targets);
+      const targets = shard ? shardOf(listed, shard) : listed;
       const signer = options.reporters.includes('certificate') ? await loadSigner(options.signingKey).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : undefined;
       const fleet = await scanFleet(targets, { run: options, parallel: args.parallel }, {
-        onStart: (info) => print(`pame scan: ${info.targets} Hives, ${args.parallel} at a time, seed ${info.seed}\npeer map for every Hive under test: ${info.peerMap}`),
+        onStart: (info) => print(`pame scan: ${info.targets} Hives${shard ? ` (shard ${shard.index}/${shard.count} of ${listed.length})` : ''}, ${args.parallel} at a time, seed ${info.seed}\npeer map for every Hive under test: ${info.peerMap}`),
         onTargetEnd: (t) => print(`${t.verdict.padEnd(24)} exit ${t.exit}  ${printable(t.url)} (${printable(t.domain ?? 'domain unknown')})${t.error ? `: ${printable(t.error)}` : ''}`),
       }, signer);
-      const written = await writeFleet(options.reportDir, fleet);
+      const written = await writeFleet(options.reportDir, shard ? { ...fleet, shard } : fleet);
       for (const note of fleet.notes ?? []) print(`note: ${printable(note)}`);
       print(`fleet: ${written.join(', ')}`);
       process.exitCode = fleetExitCode(fleet.targets);
