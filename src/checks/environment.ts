@@ -1,6 +1,6 @@
 import { HiveClient } from '../client/client.js';
 import { respOf } from '../client/exchange.js';
-import type { PeerSettings } from '../peer/domains.js';
+import { usePeerDomains, type PeerSettings } from '../peer/domains.js';
 import { PeerServer } from '../peer/server.js';
 
 /** A user account the runner may use: registered by a check, or given with --user. */
@@ -57,6 +57,7 @@ export interface CheckEnvironment {
 }
 
 export async function createEnvironment(settings: CheckSettings): Promise<CheckEnvironment> {
+  usePeerDomains(settings.peer?.domains);
   const client = new HiveClient(settings.target, {
     timeoutMs: settings.timeoutMs,
     maxReplyBytes: settings.maxReplyBytes,

@@ -34,8 +34,9 @@ await yargs(hideBin(process.argv))
   .help()
   .wrap(Math.min(110, process.stdout.columns || 100))
   .fail((message, error, y) => {
-    if (error) throw error;
-    process.stderr.write(`${y.help().toString()}\n\n${message}\n`);
+    // An option yargs could not read (a coerce that threw) is a usage error like any other; anything else is a bug.
+    if (error && error.name !== 'YError') throw error;
+    process.stderr.write(`${y.help().toString()}\n\n${message ?? error?.message}\n`);
     process.exit(3);
   })
   .parseAsync();

@@ -191,7 +191,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
   // A fixed port matters only to a Hive configured beforehand; the embedded Hive gets whatever port is free.
   const wantedPort = options.peerPort ?? (options.hive === undefined ? 0 : DEFAULT_PEER_PORT);
   const peerPort = wantedPort === 0 ? await freePort(options.peerHost) : wantedPort;
-  const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
+  const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}), ...(options.peerDomains ? { domains: options.peerDomains } : {}) };
   const map = peerMap(peer);
   const waivers = options.waivers ? await loadWaivers(options.waivers) : [];
   const policy = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_POLICY;

@@ -80,6 +80,7 @@ export async function scanFleet(targets: readonly Target[], options: ScanOptions
   targets.forEach((target, i) => {
     const domain = domains[i];
     if (domain === undefined) return;
+    if (run.peerDomains && Object.values(run.peerDomains).includes(domain)) throw new TargetError(`${target.url} is a Hive of ${JSON.stringify(domain)}, one of the --peer-domains the runner plays`);
     const other = owners.get(domain);
     if (other) throw new TargetError(`${other} and ${target.url} are both Hives of ${JSON.stringify(domain)}: one peer endpoint cannot tell their requests apart; scan them separately`);
     owners.set(domain, target.url);
@@ -87,7 +88,7 @@ export async function scanFleet(targets: readonly Target[], options: ScanOptions
 
   const front = await PeerFront.start(run.peerHost, run.peerPort ?? DEFAULT_PEER_PORT);
   const publicUrl = run.peerPublicUrl ?? `http://${front.bound.host.includes(':') ? `[${front.bound.host}]` : front.bound.host}:${front.bound.port}/`;
-  const map = peerMap({ host: front.bound.host, port: front.bound.port, publicUrl });
+  const map = peerMap({ host: front.bound.host, port: front.bound.port, publicUrl, ...(run.peerDomains ? { domains: run.peerDomains } : {}) });
   hooks.onStart?.({ targets: targets.length, peerMap: map, seed });
   const ended = (target: FleetTarget): FleetTarget => {
     hooks.onTargetEnd?.(target);

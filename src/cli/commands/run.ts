@@ -4,6 +4,7 @@ import { selectedChecks } from '../../checks/check.js';
 import { writeReports, REPORTERS } from '../../reports/index.js';
 import { loadSigner } from '../../reports/certificate.js';
 import { progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
+import { parsePeerDomains, type PeerDomains } from '../../peer/domains.js';
 import { DEFAULT_RUN_OPTIONS as D, parseAccount, type RunOptions } from '../../runner/options.js';
 import { RunAbort, runConformance } from '../../runner/run.js';
 import { EXIT } from '../../runner/verdict.js';
@@ -28,6 +29,7 @@ interface RunArgs {
   'peer-host': string;
   'peer-port'?: number;
   'peer-public-url'?: string;
+  'peer-domains'?: PeerDomains;
   'session-idle-ms'?: number;
   waivers?: string;
   policy?: string;
@@ -58,6 +60,7 @@ export function toRunOptions(args: RunArgs): RunOptions {
     peerHost: args['peer-host'],
     ...(args['peer-port'] !== undefined ? { peerPort: args['peer-port'] } : {}),
     ...(args['peer-public-url'] ? { peerPublicUrl: args['peer-public-url'] } : {}),
+    ...(args['peer-domains'] ? { peerDomains: args['peer-domains'] } : {}),
     ...(args['session-idle-ms'] ? { sessionIdleMs: args['session-idle-ms'] } : {}),
     ...(args.waivers ? { waivers: args.waivers } : {}),
     ...(args.policy ? { policy: args.policy } : {}),
@@ -92,6 +95,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('peer-host', { type: 'string', default: D.peerHost, describe: 'address the peer server binds' })
       .option('peer-port', { type: 'number', describe: 'port of the peer server; 0 picks a free one (default: 47100 with --hive, which the Hive\'s domain map names; a free one for the embedded Hive)' })
       .option('peer-public-url', { type: 'string', describe: 'URL at which the Hive reaches the peer server' })
+      .option('peer-domains', { type: 'string', coerce: parsePeerDomains, describe: 'three DNS names the peer Hives serve instead of alpha, beta and gamma.pame.test (docs/scan.md): a Hive resolving them by the default base URL needs no map' })
       .option('session-idle-ms', { type: 'number', describe: "the Hive's idle session expiry, when short enough to observe" })
       .option('waivers', { type: 'string', describe: 'JSON waiver file for known failures' })
       .option('policy', { type: 'string', describe: 'JSON ban policy (schemas/run/policy.json): actions by rule, family or level; default profile §9' })
