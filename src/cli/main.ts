@@ -8,6 +8,7 @@ import { mapCommand } from './commands/map.js';
 import { runCommand } from './commands/run.js';
 import { scanCommand } from './commands/scan.js';
 import { mergeCommand } from './commands/merge.js';
+import { diffCommand } from './commands/diff.js';
 import { reportCommand } from './commands/report.js';
 import { rulesCommand } from './commands/rules.js';
 import { verifyCertificateCommand } from './commands/verify-certificate.js';
@@ -20,6 +21,7 @@ await yargs(hideBin(process.argv))
   .command(runCommand)
   .command(scanCommand)
   .command(mergeCommand)
+  .command(diffCommand)
   .command(listCommand)
   .command(hiveCommand)
   .command(mapCommand)

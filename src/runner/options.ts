@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly waivers?: string;
   readonly policy?: string;
   readonly signingKey?: string;
+  /** Set by --rerun-failed: the earlier run whose failed and errored checks this run repeats; the run is then partial. */
+  readonly rerunOf?: string;
   readonly reporters: readonly string[];
   readonly quiet: boolean;
 }

@@ -250,8 +250,10 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       ...(timedOut ? [`the run hit its deadline (--max-duration ${options.maxDurationMs} ms)`] : []),
       ...collector.harnessErrors.map((e) => `harness error: ${e.split('\n')[0]}`),
       ...uncertifiedCountersign(waived.results, selected),
+      ...(options.rerunOf ? [`partial rerun of the ${selected.length} check(s) that failed or errored in ${options.rerunOf}: the verdict covers them alone`] : []),
     ];
-    const complete = counts.error === 0 && !timedOut && collector.harnessErrors.length === 0;
+    // A partial rerun certifies nothing: it is never a complete run.
+    const complete = counts.error === 0 && !timedOut && collector.harnessErrors.length === 0 && options.rerunOf === undefined;
     const decision = decide(waived.results, policy, complete);
     const report: RunReport = {
       profile: '0.2.1',

@@ -88,6 +88,10 @@ describe('pame scan', () => {
     expect(merge.exitCode, merge.stderr).toBe(2);
     expect(untimed(await readFleet(merged))).toEqual(untimed(unsharded));
     for (const target of unsharded.targets) await readFile(join(merged, target.reportDir, 'report.json'));
+    // Two fleets of the same Hives, checks and seed: pame diff finds nothing newly failing.
+    const diff = await runCli(['diff', join(work, 'all'), merged]);
+    expect(diff.exitCode, diff.stderr).toBe(0);
+    expect(diff.stdout.trim().split('\n')).toHaveLength(FLEET.length);
     const overlapping = await runCli(['merge', shards[0]!, shards[0]!, '--report-dir', join(work, 'refused')]);
     expect(overlapping.exitCode).toBe(3);
     expect(overlapping.stderr).toMatch(/the shards overlap/);

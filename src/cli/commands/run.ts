@@ -6,6 +6,7 @@ import { loadSigner } from '../../reports/certificate.js';
 import { progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
 import { parsePeerDomains, type PeerDomains } from '../../peer/domains.js';
 import { DEFAULT_RUN_OPTIONS as D, parseAccount, type RunOptions } from '../../runner/options.js';
+import { rerunOptions } from '../../runner/rerun.js';
 import { RunAbort, runConformance } from '../../runner/run.js';
 import { EXIT } from '../../runner/verdict.js';
 
@@ -37,6 +38,7 @@ interface RunArgs {
   reporter: string[];
   quiet: boolean;
   'dry-run': boolean;
+  'rerun-failed'?: string;
 }
 
 export function toRunOptions(args: RunArgs): RunOptions {
@@ -102,9 +104,18 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('signing-key', { type: 'string', describe: 'Ed25519 private key (PEM) to sign the certificate' })
       .option('reporter', { type: 'string', array: true, default: [...D.reporters], choices: [...REPORTERS], describe: 'outputs: console; report.json, junit.xml, summary.md, allure-results/ in --report-dir; certificate (certificate.json, exchanges.jsonl, badge.svg or ban-evidence.json)' })
       .option('quiet', { type: 'boolean', default: D.quiet, describe: 'print only the verdict (and the decision under --policy)' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'list the checks that would run, like `pame list`' }) as never,
+      .option('dry-run', { type: 'boolean', default: false, describe: 'list the checks that would run, like `pame list`' })
+      .option('rerun-failed', { type: 'string', describe: "a report directory: rerun only its failed and errored checks, against its Hive (unless --hive) with its seed; the report says it is a partial rerun" }) as never,
   handler: async (args) => {
-    const options = toRunOptions(args);
+    let options: RunOptions;
+    try {
+      options = args['rerun-failed'] ? await rerunOptions(args['rerun-failed'], toRunOptions(args)) : toRunOptions(args);
+    } catch (error) {
+      if (!(error instanceof RunAbort)) throw error;
+      process.stderr.write(`pame run: ${error.message}\n`);
+      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      return;
+    }
     if (args['dry-run']) {
       for (const check of selectedChecks(ALL_CHECKS, options)) process.stdout.write(`${check.id}  ${check.level.padEnd(6)} ${check.rules.join(',').padEnd(12)} ${check.title}\n`);
       return;

@@ -27,6 +27,7 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       .option('shard', { type: 'string', describe: 'K/N: certify only the K-th of N balanced shards of the targets (by hash of URL: the same split whatever the order of the file); `pame merge` joins the shards\' fleet directories' })
       .check((args) => {
         if (args.hive !== undefined) throw new Error('pame scan takes its Hives from --targets, not --hive');
+        if (args['rerun-failed'] !== undefined || args['dry-run']) throw new Error('--rerun-failed and --dry-run are options of pame run alone');
         if (!Number.isInteger(args.parallel) || (args.parallel as number) < 1) throw new Error('--parallel takes a whole number of 1 or more');
         return true;
       }) as never,
