@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
 import type { RunReport } from '../../src/generated/schemas.js';
 import { diffReports, type TargetDiff } from '../../src/compare/diff.js';
-import { startHiveProcess, type HiveProcess } from './hives.js';
+import { startHiveProcess, type HiveProcess } from '../../fixtures/hive-processes.js';
 
 let work: string;
 let broken: HiveProcess;

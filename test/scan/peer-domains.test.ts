@@ -12,7 +12,7 @@ import type { RunReport } from '../../src/generated/schemas.js';
 import { parsePeerDomains, peerMap } from '../../src/peer/domains.js';
 import { PeerServer } from '../../src/peer/server.js';
 import { freePort } from '../../src/runner/run.js';
-import { startHiveProcess } from './hives.js';
+import { startHiveProcess } from '../../fixtures/hive-processes.js';
 
 const PEER_DOMAINS = 'peer-a.example,peer-b.example,peer-c.example';
 

@@ -11,7 +11,7 @@ import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
 import type { FleetReport } from '../../src/generated/schemas.js';
 import { peerMap } from '../../src/peer/domains.js';
 import { freePort } from '../../src/runner/run.js';
-import { startHiveProcess, type HiveProcess } from './hives.js';
+import { startHiveProcess, type HiveProcess } from '../../fixtures/hive-processes.js';
 
 /** Each Hive's kind and the verdict the checks below give it. */
 const FLEET = [
