@@ -4,6 +4,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Catalog } from '../checks/check.js';
 import { HiveClient } from '../client/client.js';
 import { respOf } from '../client/exchange.js';
 import type { FleetOptions, FleetReport, FleetTarget } from '../generated/schemas.js';
@@ -71,7 +72,7 @@ async function fleetOptions(run: RunOptions, seed: number, map: string): Promise
  * targets of one domain cannot share the peer endpoint: a TargetError before
  * anything runs.
  */
-export async function scanFleet(targets: readonly Target[], options: ScanOptions, hooks: ScanHooks = {}, signer?: Signer): Promise<FleetReport> {
+export async function scanFleet(targets: readonly Target[], catalog: Catalog, options: ScanOptions, hooks: ScanHooks = {}, signer?: Signer): Promise<FleetReport> {
   const started = Date.now();
   const { run } = options;
   const seed = run.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -114,7 +115,7 @@ export async function scanFleet(targets: readonly Target[], options: ScanOptions
       };
       if (domain) front.route(domain, backendPort);
       try {
-        const outcome = await runConformance(targetRun);
+        const outcome = await runConformance(targetRun, catalog);
         await writeReports(outcome, targetRun, signer);
         return ended(fleetTargetOf(target.url, domain, dirName, outcome.report, outcome.exitCode));
       } catch (error) {

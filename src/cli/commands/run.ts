@@ -6,7 +6,7 @@ import { loadSigner } from '../../reports/certificate.js';
 import { progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
 import { parsePeerDomains, type PeerDomains } from '../../peer/domains.js';
 import { DEFAULT_RUN_OPTIONS as D, parseAccount, type RunOptions } from '../../runner/options.js';
-import { rerunOptions } from '../../runner/rerun.js';
+import { rerunOptions } from '../../compare/rerun.js';
 import { RunAbort, runConformance } from '../../runner/run.js';
 import { EXIT } from '../../runner/verdict.js';
 

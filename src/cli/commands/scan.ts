@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { CATALOG } from '../../../suites/catalog.js';
 import { printable } from '../../reports/console.js';
 import { loadSigner } from '../../reports/certificate.js';
 import { RunAbort } from '../../runner/run.js';
@@ -39,7 +40,7 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       const listed = await readTargets(args.targets);
       const targets = shard ? shardOf(listed, shard) : listed;
       const signer = options.reporters.includes('certificate') ? await loadSigner(options.signingKey).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : undefined;
-      const fleet = await scanFleet(targets, { run: options, parallel: args.parallel }, {
+      const fleet = await scanFleet(targets, CATALOG, { run: options, parallel: args.parallel }, {
         onStart: (info) => print(`pame scan: ${info.targets} Hives${shard ? ` (shard ${shard.index}/${shard.count} of ${listed.length})` : ''}, ${args.parallel} at a time, seed ${info.seed}\npeer map for every Hive under test: ${info.peerMap}`),
         onTargetEnd: (t) => print(`${t.verdict.padEnd(24)} exit ${t.exit}  ${printable(t.url)} (${printable(t.domain ?? 'domain unknown')})${t.error ? `: ${printable(t.error)}` : ''}`),
       }, signer);

@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { readRunReport } from '../reports/html.js';
 import { REPORT_JSON } from '../reports/json.js';
-import type { RunOptions } from './options.js';
-import { RunAbort } from './run.js';
+import type { RunOptions } from '../runner/options.js';
+import { RunAbort } from '../runner/run.js';
 
 /** What a rerun changes in the run's options; the Hive given with --hive, if any, wins over the earlier report's. */
 export async function rerunOptions(dir: string, options: RunOptions): Promise<RunOptions> {
