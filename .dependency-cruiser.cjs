@@ -13,6 +13,8 @@ const LAYERS = [
   ['src/fuzz'], // fuzzing checks' machinery
   ['suites', 'src/runner'], // the catalog of checks; the runner, which takes it as input
   ['src/reports'], // consumers of a run's results
+  ['src/scan'], // many runs: pame scan, its fleet outputs, shards and merging
+  ['src/compare'], // comparing runs and rerunning one: pame diff, --rerun-failed
   ['src/cli', 'src/index.ts'], // entry points
 ];
 

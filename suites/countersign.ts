@@ -358,7 +358,7 @@ export const countersignChecks = defineChecks([
     run: countersign(async (s, t) => {
       const [mark] = await t.users(1);
       const foreign: readonly { what: string; from: string }[] = [
-        { what: 'a sender at beta.pame.test', from: `${t.uniqueName('f')}::beta.pame.test` },
+        { what: `a sender at ${peerDomain('beta')}`, from: `${t.uniqueName('f')}::${peerDomain('beta')}` },
         { what: "a sender among the Hive's own users", from: mark!.address },
       ];
       const [user] = await t.loggedIn(1);
@@ -368,7 +368,7 @@ export const countersignChecks = defineChecks([
         await s.expectStepTwo(ticket, 'alpha', relay);
         t.expectResp(relay, [0, -1, -3.3, -3.4], 'C4', `alpha confirmed a message from ${what} (${from})`);
       });
-      await s.expectNothingDelivered(user!, 'C4', `alpha confirmed only messages from senders outside alpha.pame.test (${foreign.map((f) => f.from).join(', ')})`);
+      await s.expectNothingDelivered(user!, 'C4', `alpha confirmed only messages from senders outside ${peerDomain('alpha')} (${foreign.map((f) => f.from).join(', ')})`);
     }),
   },
   {
@@ -475,7 +475,7 @@ export const countersignChecks = defineChecks([
         { iam: peerSystemAddress('alpha'), ticket: ticket.slice(0, -1) + last, resp: 0, rule: 'C5', what: 'alpha, with the ticket one character off' },
         { iam: peerSystemAddress('alpha'), ticket: randomBytes(24).toString('base64url'), resp: 0, rule: 'Q11', what: 'alpha, with a ticket never issued' },
         { iam: peerSystemAddress('alpha'), ticket: randomBytes(3750).toString('base64url'), resp: 0, rule: 'Q11', what: 'alpha, with a 5000-character ticket never issued' },
-        { iam: `${t.uniqueName('x')}::alpha.pame.test`, ticket, resp: -1.1, rule: 'Q11', what: 'an iam that is no psychocat' },
+        { iam: `${t.uniqueName('x')}::${peerDomain('alpha')}`, ticket, resp: -1.1, rule: 'Q11', what: 'an iam that is no psychocat' },
         { iam: peerSystemAddress('alpha'), ticket: '', resp: -1.1, rule: 'Q11', what: 'an empty ticket' },
         { iam: peerSystemAddress('alpha'), ticket: 42, resp: -1.1, rule: 'Q11', what: 'a ticket that is no string' },
         { iam: peerSystemAddress('alpha'), ticket, resp: 1, rule: 'Q11', what: 'alpha, a recipient Hive, with the right ticket' },
@@ -515,7 +515,7 @@ export const countersignChecks = defineChecks([
       const { user, message } = await relayedToNewUser(s);
       const confirmed = s.ticket({ alpha: confirm(message) });
       const refused: readonly { iam: string; ticket: unknown; what: string }[] = [
-        { iam: `${t.uniqueName('x')}::alpha.pame.test`, ticket: confirmed, what: 'an iam that is no psychocat' },
+        { iam: `${t.uniqueName('x')}::${peerDomain('alpha')}`, ticket: confirmed, what: 'an iam that is no psychocat' },
         { iam: peerSystemAddress('alpha'), ticket: '', what: 'an empty ticket' },
         { iam: peerSystemAddress('alpha'), ticket: 42, what: 'a ticket that is no string' },
         { iam: peerSystemAddress('alpha'), ticket: s.ticket({ alpha: confirm(message) }, 4097), what: 'a ticket of 4097 characters' },

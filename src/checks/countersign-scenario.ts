@@ -42,7 +42,7 @@ async function probeContact(t: CheckContext, peer: PeerServer): Promise<Contact>
   // A Hive may answer before its step 2 is seen here; give it a moment, by polling.
   const reached = respOf(relay) === 1 || (await t.poll(async () => seen(), { deadlineMs: STRAGGLER_MS })) === true;
   const got = relay.failure ? `${relay.failure.kind}: ${relay.failure.message}` : `resp ${describeReplyCode(respOf(relay))}`;
-  return { reached, detail: `a relay from alpha.pame.test got ${got}, and no step 2 reached ${peer.baseUrl('alpha')}` };
+  return { reached, detail: `a relay from ${peerDomain('alpha')} got ${got}, and no step 2 reached ${peer.baseUrl('alpha')}` };
 }
 
 /**

@@ -1,9 +1,9 @@
-import { HiveClient, type Fronting } from '../client/client.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { HiveClient, type Fronting } from '../client/client.js';
 import { respOf, type Exchange } from '../client/exchange.js';
 import { TrafficRecorder } from '../client/recorder.js';
-import type { PeerSettings } from '../peer/domains.js';
+import { usePeerDomains, type PeerSettings } from '../peer/domains.js';
 import { PeerServer } from '../peer/server.js';
 
 /** A user account the runner may use: registered by a check, or given with --user. */
@@ -64,6 +64,7 @@ export interface CheckEnvironment {
 }
 
 export async function createEnvironment(settings: CheckSettings): Promise<CheckEnvironment> {
+  usePeerDomains(settings.peer?.domains);
   const recorder = settings.recordDir ? new TrafficRecorder(join(settings.recordDir, `${randomBytes(6).toString('hex')}.jsonl`)) : undefined;
   const client = new HiveClient(settings.target, {
     ...(recorder ? { onExchange: (exchange) => recorder.record('runner→hive', exchange) } : {}),

@@ -9,7 +9,7 @@ import type { Exchange } from '../client/exchange.js';
 import { CODES, type RequestCode } from '../protocol/codes.js';
 import { textDemand } from '../protocol/content.js';
 import type { RuleId } from '../protocol/rules.js';
-import { PEER_HIVES } from '../peer/domains.js';
+import { peerDomain } from '../peer/domains.js';
 import { HiveModel, type ModelConversation, type ModelMessage, type ModelUser } from './model.js';
 import type { Trail } from './runner.js';
 import { showValue } from './send.js';
@@ -293,7 +293,7 @@ async function arrange(t: CheckContext, trail: Trail): Promise<{ model: HiveMode
     user.registered = true;
     user.open.push(t.expectResp(await trail.call('Epost_session_open', { iam: user.address, pass: user.pass }), 1, 'Q3', `setting up ${user.label}`).session as string);
   }));
-  return { model: new HiveModel(users, `${t.uniqueName('far')}::${PEER_HIVES[0].domain}`), real };
+  return { model: new HiveModel(users, `${t.uniqueName('far')}::${peerDomain('alpha')}`), real };
 }
 
 // u2 starts unregistered: it acts only after register and open, so the two others act most.

@@ -5,7 +5,7 @@
 import type { CheckContext, TestUser } from '../checks/context.js';
 import { SYSTEM_USER, systemAddress } from '../protocol/address.js';
 import { CODES, isRequestCode, type RequestCode } from '../protocol/codes.js';
-import { PEER_HIVES } from '../peer/domains.js';
+import { PEER_NAMES, peerDomain, peerSystemAddress } from '../peer/domains.js';
 import { BadUtf8, RawJson, Twice } from './wire.js';
 
 /** What a placeholder stands for. */
@@ -88,7 +88,7 @@ export async function arrangeLiveState(t: CheckContext): Promise<LiveState> {
     return t.expectOk(exchange, 'Q5', 'arranging conversations to fuzz').conv;
   };
   const [withB, , withBC, foreign] = await Promise.all([send(a, [b], 'one'), send(a, [b], 'two'), send(a, [b, c], 'three'), send(b, [c], 'four')]);
-  const remote = `${t.uniqueName('far')}::${PEER_HIVES[0].domain}`;
+  const remote = `${t.uniqueName('far')}::${peerDomain('alpha')}`;
   return {
     user: a,
     addresses: {
@@ -109,14 +109,17 @@ function written(address: string, form: AddressForm, domain: string | undefined)
   return address;
 }
 
+
 /** The peer Hives' psychocat addresses, which Hive-to-Hive requests act as. */
-const PEER_SYSTEMS = PEER_HIVES.map((peer) => systemAddress(peer.domain));
+function peerSystems(): string[] {
+  return PEER_NAMES.map(peerSystemAddress);
+}
 
 /** The value a placeholder stands for; a fresh session (for a request that ends the one it names) comes from `sessions`, logged in beforehand. */
 function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveContext, sessions: string[]): unknown {
   switch (live.kind) {
     case 'identity':
-      if (CODES[code].direction === 'H') return pickOf(PEER_SYSTEMS, live.pick);
+      if (CODES[code].direction === 'H') return pickOf(peerSystems(), live.pick);
       return code === CREATES_IDENTITY ? t.address(t.uniqueName('reg')) : state.user.address;
     case 'password':
       return state.user.pass;
@@ -127,7 +130,7 @@ function valueOf(live: Live, code: RequestCode, state: LiveState, t: LiveContext
       return written(pickOf(live.aimed ? deliverable : [...deliverable, ...undeliverable], live.pick), live.form, t.domain);
     }
     case 'system':
-      return pickOf(PEER_SYSTEMS, live.pick);
+      return pickOf(peerSystems(), live.pick);
     case 'conversation': {
       const { member, foreign } = state.conversations;
       return pickOf(live.aimed ? member : [...member, ...foreign], live.pick);

@@ -266,6 +266,11 @@ export type DecisionAction = 'allow' | 'warn' | 'incomplete' | 'nonconformant' |
  */
 export type CheckLevel = 'MUST' | 'SHOULD' | 'F';
 /**
+ * This interface was referenced by `FleetReport`'s JSON-Schema
+ * via the `definition` "familyStatus".
+ */
+export type FamilyStatus = 'failed' | 'error' | 'waived' | 'passed' | 'skipped';
+/**
  * From mildest to worst: allow (ignore the failure), warn, nonconformant, ban.
  *
  * This interface was referenced by `BanPolicy`'s JSON-Schema
@@ -957,6 +962,102 @@ export interface LoggedReply {
    * The reply body in base64, when it is not valid UTF-8.
    */
   bodyBase64?: string;
+}
+/**
+ * fleet.json: the outcome of `pame scan` (or `pame merge` of its shards) over many Hives, one entry per target.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "run_fleet".
+ */
+export interface FleetReport {
+  profile: '0.2.1';
+  suiteVersion: string;
+  options: FleetOptions;
+  shard?: FleetShard;
+  /**
+   * What the scan itself saw, e.g. requests to the peer endpoint that named no Hive of the scan.
+   */
+  notes?: string[];
+  /**
+   * Wall time of the scan (the longest shard's, after a merge).
+   */
+  durationMs?: number;
+  /**
+   * Ordered by normalised URL.
+   */
+  targets: FleetTarget[];
+}
+/**
+ * What every target was certified with; shards of one scan carry the same.
+ *
+ * This interface was referenced by `FleetReport`'s JSON-Schema
+ * via the `definition` "options".
+ */
+export interface FleetOptions {
+  seed: number;
+  fuzzRuns: number;
+  only: string[];
+  skip: string[];
+  strict: boolean;
+  /**
+   * SHA-256 of the waiver file, when one was given.
+   */
+  waivers?: string;
+  /**
+   * SHA-256 of the policy file, when one was given.
+   */
+  policy?: string;
+  /**
+   * The one domain map every target was told to use (--resolve form).
+   */
+  peerMap: string;
+}
+/**
+ * Present in a shard's output: which K-th of the targets (1-based) it certified. A merge drops it.
+ */
+export interface FleetShard {
+  index: number;
+  count: number;
+}
+/**
+ * This interface was referenced by `FleetReport`'s JSON-Schema
+ * via the `definition` "target".
+ */
+export interface FleetTarget {
+  /**
+   * The normalised base URL.
+   */
+  url: string;
+  /**
+   * The Hive's domain (its Epost_ping or the target's --domain); null when unknown.
+   */
+  domain: string | null;
+  verdict: 'conformant' | 'conformant with warnings' | 'incomplete' | 'nonconformant' | 'bannable' | 'not carried out';
+  /**
+   * The ban policy's action, null when the run was not carried out.
+   */
+  decision: string | null;
+  /**
+   * The exit code `pame run` would have given this target.
+   */
+  exit: 0 | 1 | 2 | 3;
+  /**
+   * The target's report directory, relative to the fleet directory.
+   */
+  reportDir: string;
+  counts: StatusCounts;
+  failedRules: string[];
+  /**
+   * Rule family letter → the worst status among its rules.
+   */
+  families: {
+    [k: string]: FamilyStatus;
+  };
+  /**
+   * Why the run was not carried out.
+   */
+  error?: string;
+  durationMs: number;
 }
 /**
  * --policy FILE: how a network acts on a run's failures. A failure's action comes from its rule id, else its rule family, else its level; the run's decision is the worst action. Without a file the policy is profile §9.

@@ -1,12 +1,14 @@
+import { normalizeDomain } from '../hive/domain-map.js';
 import { systemAddress } from '../protocol/address.js';
 
-/** The peer Hives the runner plays, each on a path of the one peer listener (§10: domains under pame.test). */
-export const PEER_HIVES = [
-  { name: 'alpha', domain: 'alpha.pame.test' },
-  { name: 'beta', domain: 'beta.pame.test' },
-  { name: 'gamma', domain: 'gamma.pame.test' },
-] as const;
-export type PeerName = (typeof PEER_HIVES)[number]['name'];
+/** The three peer Hives the runner plays, each on a path of the one peer listener (§10). */
+export const PEER_NAMES = ['alpha', 'beta', 'gamma'] as const;
+export type PeerName = (typeof PEER_NAMES)[number];
+/** Which domain each peer Hive serves. */
+export type PeerDomains = Readonly<Record<PeerName, string>>;
+
+/** §10: domains under pame.test, which the Hive under test reaches through the domain map it was started with. */
+export const DEFAULT_PEER_DOMAINS: PeerDomains = { alpha: 'alpha.pame.test', beta: 'beta.pame.test', gamma: 'gamma.pame.test' };
 
 /** A domain neither the peer server nor any resolver serves (RFC 6761 reserves .invalid): what is sent there fails at once. */
 export const UNREACHABLE_DOMAIN = 'pame-conformance.invalid';
@@ -17,13 +19,43 @@ export interface PeerSettings {
   readonly port: number;
   /** The URL the Hive under test reaches the peer server at (defaults to http://host:port/). */
   readonly publicUrl?: string;
+  /** The domains the peer Hives serve (--peer-domains); absent: alpha, beta and gamma.pame.test. */
+  readonly domains?: PeerDomains;
 }
 
 export const DEFAULT_PEER_HOST = '127.0.0.1';
 export const DEFAULT_PEER_PORT = 47100;
 
+/**
+ * Reads --peer-domains a.example,b.example,c.example: three distinct DNS
+ * names the network owns, played as alpha, beta and gamma. Throws naming what is wrong.
+ */
+export function parsePeerDomains(text: string): PeerDomains {
+  const written = text.split(',').map((item) => item.trim()).filter(Boolean);
+  if (written.length !== PEER_NAMES.length) throw new Error(`--peer-domains takes ${PEER_NAMES.length} domains, comma-separated, not ${written.length}`);
+  const domains = written.map((item) => {
+    const domain = normalizeDomain(item);
+    if (!domain || !domain.includes('.')) throw new Error(`--peer-domains: ${JSON.stringify(item)} is not a DNS name of two or more labels`);
+    return domain;
+  });
+  if (new Set(domains).size !== domains.length) throw new Error(`--peer-domains: ${domains.join(', ')} are not three distinct names`);
+  return { alpha: domains[0]!, beta: domains[1]!, gamma: domains[2]! };
+}
+
+/**
+ * The peer domains of the run this module serves. A vitest worker serves one
+ * run, whose settings name them (createEnvironment sets them before any check
+ * runs), so the checks can name a peer Hive's domain without being handed it.
+ */
+let runDomains: PeerDomains = DEFAULT_PEER_DOMAINS;
+
+export function usePeerDomains(domains: PeerDomains | undefined): void {
+  runDomains = domains ?? DEFAULT_PEER_DOMAINS;
+}
+
+/** The peer Hive's domain in this run. */
 export function peerDomain(name: PeerName): string {
-  return PEER_HIVES.find((peer) => peer.name === name)!.domain;
+  return runDomains[name];
 }
 
 /** psychocat::<peer domain>: the identity a peer Hive's requests carry (A3). */
@@ -44,5 +76,6 @@ export function peerHiveUrl(peer: PeerSettings, name: PeerName): string {
 
 /** The domain map the Hive under test needs, in the --resolve form the reference Hive takes (T2). */
 export function peerMap(peer: PeerSettings): string {
-  return PEER_HIVES.map(({ name, domain }) => `${domain}=${peerHiveUrl(peer, name)}`).join(',');
+  const domains = peer.domains ?? DEFAULT_PEER_DOMAINS;
+  return PEER_NAMES.map((name) => `${domains[name]}=${peerHiveUrl(peer, name)}`).join(',');
 }

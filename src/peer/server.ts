@@ -10,7 +10,7 @@ import { systemAddress } from '../protocol/address.js';
 import type { RuleId } from '../protocol/rules.js';
 import { answerJson, deny, type FetchAnswer } from './answers.js';
 import { decodeParts, readBody } from './decode.js';
-import { PEER_HIVES, peerBaseUrl, peerDomain, peerHiveUrl, peerMap, peerSystemAddress, type PeerName } from './domains.js';
+import { DEFAULT_PEER_DOMAINS, PEER_NAMES, peerBaseUrl, peerHiveUrl, peerMap, type PeerName } from './domains.js';
 import { ticketOf, type PeerRequest, type RelayRecord } from './record.js';
 import { PeerScript } from './script.js';
 
@@ -76,6 +76,11 @@ export class PeerServer {
   private readonly maxBodyBytes: number;
   /** The request paths of each peer Hive: its public path, and the bare /name/ a path-stripping proxy leaves. */
   private readonly paths: ReadonlyMap<string, PeerName>;
+  /**
+   * The peer Hives by the host of their default base URL (T2: https://epost.D/):
+   * behind a TLS front that keeps the path, a request to / is told apart by its Host.
+   */
+  private readonly hosts: ReadonlyMap<string, PeerName>;
 
   private constructor(
     private readonly server: Server,
@@ -87,7 +92,8 @@ export class PeerServer {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PEER_MAX_BODY_BYTES;
     this.limits = { ...PEER_LIMITS, ...options.limits };
     const publicPath = new URL(peerBaseUrl(this.settings)).pathname;
-    this.paths = new Map(PEER_HIVES.flatMap(({ name }) => [[`/${name}/`, name] as const, [`${publicPath}${name}/`, name] as const]));
+    this.paths = new Map(PEER_NAMES.flatMap((name) => [[`/${name}/`, name] as const, [`${publicPath}${name}/`, name] as const]));
+    this.hosts = new Map(PEER_NAMES.map((name) => [`epost.${this.domainOf(name)}`, name] as const));
   }
 
   /** Starts listening on options.peer.host and .port (0: a free port, then reflected in the map). */
@@ -121,6 +127,11 @@ export class PeerServer {
   /** A URL on the peer listener that is no peer Hive's base URL (a redirect target, a forged callback). */
   elsewhere(label: string): string {
     return `${peerBaseUrl(this.settings)}${label}/`;
+  }
+
+  /** The domain a peer Hive serves: alpha, beta and gamma.pame.test, or the --peer-domains. */
+  domainOf(name: PeerName): string {
+    return (this.options.peer.domains ?? DEFAULT_PEER_DOMAINS)[name];
   }
 
   /** The domain map the Hive under test needs. */
@@ -176,7 +187,7 @@ export class PeerServer {
       method: req.method ?? '',
       target,
       path,
-      peer: this.paths.get(path),
+      peer: this.paths.get(path) ?? (path === '/' ? this.hosts.get((req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase()) : undefined),
       code: typeof parts?.w === 'string' ? parts.w : undefined,
       parts,
       undecodable: 'undecodable' in decoded ? decoded.undecodable : undefined,
@@ -225,22 +236,22 @@ export class PeerServer {
     const issued = ticket === undefined ? undefined : this.script.ticket(ticket);
     request.scenario = issued?.scenario;
     const peer = request.peer;
-    if (peer === undefined) return this.unexpected(request, 'C2', `${request.path} is the base path of no peer Hive (${PEER_HIVES.map((p) => `/${p.name}/`).join(' ')})`, BAD_REQUEST, 404);
+    if (peer === undefined) return this.unexpected(request, 'C2', `${request.path} is the base path of no peer Hive (${PEER_NAMES.map((name) => `/${name}/`).join(' ')})`, BAD_REQUEST, 404);
     if (!request.parts) return this.unexpected(request, 'T4', request.undecodable ?? 'no parts');
     const expectedIam = this.hiveSystemAddress;
     const iam = request.parts.iam;
     const iamIsTheHive = expectedIam === undefined || (typeof iam === 'string' && iam.toLowerCase() === expectedIam);
     switch (request.code) {
       case 'Epost_ping':
-        return answerJson({ resp: 1, hive: peerDomain(peer), version: PROTOCOL_VERSION });
+        return answerJson({ resp: 1, hive: this.domainOf(peer), version: PROTOCOL_VERSION });
       case 'Epost_msg_fetch':
         if (!iamIsTheHive) return this.unexpected(request, 'A3', `step 2 carries iam ${JSON.stringify(iam)}, not ${expectedIam}`, deny());
         if (ticket === undefined) return this.unexpected(request, 'Q10', 'step 2 carries no ticket string');
         if (!issued) {
-          request.unattributed = `no scenario issued this ticket: step 2 of a relay another check sent as ${peerDomain(peer)}, or a ticket the Hive altered`;
+          request.unattributed = `no scenario issued this ticket: step 2 of a relay another check sent as ${this.domainOf(peer)}, or a ticket the Hive altered`;
           return deny();
         }
-        return issued.answers[peer] ?? this.unexpected(request, 'C2', `${peerDomain(peer)} did not issue this ticket (${Object.keys(issued.answers).map((name) => peerDomain(name as PeerName)).join(', ')} did): step 2 went to the wrong Hive`, deny());
+        return issued.answers[peer] ?? this.unexpected(request, 'C2', `${this.domainOf(peer)} did not issue this ticket (${Object.keys(issued.answers).map((name) => this.domainOf(name as PeerName)).join(', ')} did): step 2 went to the wrong Hive`, deny());
       case 'Epost_msg_relay':
         if (!isTicket(ticket)) return this.unexpected(request, 'Q10', `a relay carries no ticket of 1 to ${MAX_TICKET_CHARS} characters`);
         // Taken all the same, so the check awaiting the relay sees what was wrong with it.
@@ -257,10 +268,10 @@ export class PeerServer {
       request.unattributed = `the peer's budget of ${this.limits.relays} relays for a run is spent: refused without fetching`;
       return deny();
     }
-    const fetch = await this.client.call('Epost_msg_fetch', { iam: peerSystemAddress(peer), ticket });
+    const fetch = await this.client.call('Epost_msg_fetch', { iam: systemAddress(this.domainOf(peer)), ticket });
     const to = respOf(fetch) === 1 ? (fetch.reply?.json as { msg?: { to?: unknown } }).msg?.to : undefined;
     const recipients = Array.isArray(to) ? to.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()) : [];
-    const local = recipients.filter((address) => address.endsWith(`::${peerDomain(peer)}`));
+    const local = recipients.filter((address) => address.endsWith(`::${this.domainOf(peer)}`));
     request.scenario = this.script.scenarioOfRecipients(local);
     this.relayLog.push({ request, peer, ticket, fetch: judged(fetch, this.limits.keptReplyBytes), recipients: local });
     if (respOf(fetch) !== 1) return deny();

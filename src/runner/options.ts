@@ -1,7 +1,7 @@
 import type { Account } from '../checks/environment.js';
 import type { CheckLevel } from '../generated/schemas.js';
 import { DEFAULT_MAX_REPLY_BYTES, DEFAULT_TIMEOUT_MS } from '../client/client.js';
-import { DEFAULT_PEER_HOST } from '../peer/domains.js';
+import { DEFAULT_PEER_HOST, type PeerDomains } from '../peer/domains.js';
 
 /** Everything `pame run` can be told, resolved: defaults, then a config file, then flags. */
 export interface RunOptions {
@@ -48,10 +48,16 @@ export interface RunOptions {
    */
   readonly peerPort?: number;
   readonly peerPublicUrl?: string;
+  /** The domains the peer Hives serve instead of alpha, beta and gamma.pame.test (--peer-domains). */
+  readonly peerDomains?: PeerDomains;
   readonly sessionIdleMs?: number;
+  /** Worker threads of this run at most (MAX_WORKERS when unset); a scan running several Hives at once gives each one. */
+  readonly maxWorkers?: number;
   readonly waivers?: string;
   readonly policy?: string;
   readonly signingKey?: string;
+  /** Set by --rerun-failed: the earlier run whose failed and errored checks this run repeats; the run is then partial. */
+  readonly rerunOf?: string;
   readonly reporters: readonly string[];
   readonly quiet: boolean;
   /** Record every exchange of the run: 'har' writes traffic.har in the report directory. */

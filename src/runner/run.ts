@@ -98,9 +98,9 @@ function limitYoungGeneration(): void {
  * `workers` of them at once and each given its share, the whole run never has
  * more than `concurrency` requests in flight nor starts more than `rate` a second.
  */
-export function workerBudget(concurrency: number, rate: number | undefined, suites: number): { workers: number; concurrency: number; rate?: number } {
+export function workerBudget(concurrency: number, rate: number | undefined, suites: number, maxWorkers = MAX_WORKERS): { workers: number; concurrency: number; rate?: number } {
   const total = Math.max(1, Math.floor(concurrency));
-  const workers = Math.max(1, Math.min(suites, availableParallelism(), MAX_WORKERS, total));
+  const workers = Math.max(1, Math.min(suites, availableParallelism(), MAX_WORKERS, maxWorkers, total));
   return { workers, concurrency: Math.floor(total / workers), ...(rate ? { rate: rate / workers } : {}) };
 }
 
@@ -213,7 +213,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
   // A fixed port matters only to a Hive configured beforehand; the embedded Hive gets whatever port is free.
   const wantedPort = options.peerPort ?? (options.hive === undefined ? 0 : DEFAULT_PEER_PORT);
   const peerPort = wantedPort === 0 ? await freePort(options.peerHost) : wantedPort;
-  const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}) };
+  const peer: PeerSettings = { host: options.peerHost, port: peerPort, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}), ...(options.peerDomains ? { domains: options.peerDomains } : {}) };
   const map = peerMap(peer);
   const loaded = options.policy ? await loadPolicy(options.policy).catch((error: Error) => Promise.reject(new RunAbort(error.message))) : DEFAULT_LOADED_POLICY;
   const policy = loaded.policy;
@@ -240,7 +240,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     await probeReachable(target, options, fronting, Math.max(1, Math.min(options.timeoutMs, deadlineAt - Date.now())));
 
     const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
-    const budget = workerBudget(options.concurrency, options.rate, suites.length);
+    const budget = workerBudget(options.concurrency, options.rate, suites.length, options.maxWorkers);
     const trafficDir = options.record ? await mkdtemp(join(tmpdir(), 'pame-traffic-')) : undefined;
     const settings: CheckSettings = {
       target,
@@ -293,9 +293,11 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       ...(deselected > 0 ? [`partial run: ${deselected} of the catalog's ${catalogIds.size} checks were deselected (--only/--skip); it certifies only what it ran`] : []),
       ...waived.refused.map((line) => `waiver refused: ${line}`),
       ...uncertifiedCountersign(waived.results, selected),
+      ...(options.rerunOf ? [`partial rerun of the ${selected.length} check(s) that failed or errored in ${options.rerunOf}: the verdict covers them alone`] : []),
     ];
-    // A run certifies the Hive only when every check of the catalog was carried out: none deselected, errored or overran its budget.
-    const complete = deselected === 0 && counts.error === 0 && counts.timeout === 0 && !timedOut && collector.harnessErrors.length === 0;
+    // A run certifies the Hive only when every check of the catalog was carried out: none deselected, errored or
+    // overran its budget. A partial rerun certifies nothing.
+    const complete = deselected === 0 && counts.error === 0 && counts.timeout === 0 && !timedOut && collector.harnessErrors.length === 0 && options.rerunOf === undefined;
     const verdict = verdictOf(waived.results, complete);
     const decision = decide(waived.results, policy, complete);
     const report: RunReport = {
