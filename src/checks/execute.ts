@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CheckResult, Failure } from '../generated/schemas.js';
 import type { Check } from './check.js';
 import { CheckContext } from './context.js';
@@ -56,6 +57,8 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
   if (missing) return { ...base, status: 'skipped', message: missing, failures: [], durationMs: 0 };
 
   const cancel = new AbortController();
+  // Every request in flight listens for the budget's end; a check may well have more than ten at once.
+  setMaxListeners(0, cancel.signal);
   const t = new CheckContext(check, env, cancel.signal);
   const budget = check.timeoutMs ?? env.settings.checkTimeoutMs;
   let timer: NodeJS.Timeout | undefined;

@@ -48,12 +48,16 @@ export type AddressInput = string;
  */
 export type UtcDate = string;
 /**
+ * Not capped at 200 characters: T11 sets the least a Hive must take, and a Hive that takes longer subjects shows them.
+ */
+export type SafeText = string;
+/**
  * Subject or body text: no HTML tag (M1) and no script URL in the BBCode forms M2 fixes. Fragments short of those forms (M2 leaves them to the Hive) are valid text.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
  * via the `definition` "common_text".
  */
-export type SafeText = string;
+export type SafeText1 = string;
 /**
  * A Message as Epost_conv_* replies give it: with its conv.
  *
@@ -198,8 +202,8 @@ export type MsgSendRequest = Envelope & {
   /**
    * A subject: at most 200 characters (T11) and safe text.
    */
-  subject?: SafeText;
-  body: SafeText;
+  subject?: SafeText1;
+  body: SafeText1;
   format?: 'plain' | 'bbcode';
 };
 /**
@@ -321,12 +325,9 @@ export interface Message {
   to: [Address, ...Address[]];
   date: UtcDate;
   ip: string;
-  /**
-   * A subject: at most 200 characters (T11) and safe text.
-   */
   subject: SafeText;
   format: 'plain' | 'bbcode';
-  body: SafeText;
+  body: SafeText1;
 }
 /**
  * Q8: 1, or -3.3 for a malformed address or unknown local user.

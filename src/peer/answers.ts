@@ -52,12 +52,12 @@ export function invalidJson(message: unknown): FetchAnswer {
 }
 
 /**
- * A confirmation megabytes long whose Message is not valid either (its
- * subject is past 200 characters, T11): whatever reply cap the Hive uses,
- * it must not deliver it.
+ * A confirmation megabytes long whose Message is not valid either (its body
+ * holds an HTML tag, M1 — not a long subject, which a Hive with larger limits
+ * may take): whatever reply cap the Hive uses, it must not deliver it.
  */
 export function oversized(message: object, bytes = 2 * 1024 * 1024): FetchAnswer {
-  return confirm({ ...message, subject: 's'.repeat(201), body: 'x'.repeat(bytes) });
+  return confirm({ ...message, body: `<b>${'x'.repeat(bytes)}` });
 }
 
 /** A redirect to `location`; the body would confirm for a Hive that reads it anyway. */

@@ -68,7 +68,8 @@ export async function readTargets(values: readonly string[]): Promise<Target[]> 
     }
     const text = await readFile(value, 'utf8').catch((error: Error) => Promise.reject(new TargetError(`--targets ${value}: ${error.message}`)));
     text.split('\n').forEach((raw, index) => {
-      const line = raw.replace(/#.*$/, '').trim();
+      const comment = raw.indexOf('#');
+      const line = (comment < 0 ? raw : raw.slice(0, comment)).trim();
       if (line) targets.push(parseTargetLine(line, `${value}:${index + 1}`));
     });
   }
@@ -85,12 +86,22 @@ function hashOf(url: string): string {
   return createHash('sha256').update(url).digest('hex');
 }
 
+/** Text without the dots, dashes and underscores at its ends (a loop, not a pattern: linear whatever the text). */
+function trimPunctuation(text: string): string {
+  const punctuation = (char: string | undefined): boolean => char === '.' || char === '_' || char === '-';
+  let start = 0;
+  let end = text.length;
+  while (start < end && punctuation(text[start])) start++;
+  while (end > start && punctuation(text[end - 1])) end--;
+  return text.slice(start, end);
+}
+
 /**
  * The report directory of a target: its domain (or host) reduced to lower-case
  * letters, digits, dots and dashes, then a hash of the URL, so that no text a
  * Hive sent names a file and two targets never share a directory.
  */
 export function reportDirName(url: string, domain: string | undefined): string {
-  const readable = (domain ?? new URL(url).hostname).toLowerCase().replace(/[^a-z0-9.-]+/g, '_').replace(/^[._-]+|[._-]+$/g, '').slice(0, 60);
+  const readable = trimPunctuation((domain ?? new URL(url).hostname).toLowerCase().replace(/[^a-z0-9.-]+/g, '_')).slice(0, 60);
   return `${readable || 'hive'}-${hashOf(url).slice(0, 10)}`;
 }
