@@ -44,8 +44,8 @@ function columnsOf(code: number): number {
 }
 
 /** Splits a line at `width` columns, colour codes kept with the text they colour; the head never ends inside a wide character. */
-function splitAt(line: string, width: number): { head: string; rest: string } {
-  let used = 0;
+function splitAt(line: string, width: number): { head: string; rest: string; columns: number } {
+  let columns = 0;
   let i = 0;
   while (i < line.length) {
     SGR.lastIndex = i;
@@ -56,28 +56,16 @@ function splitAt(line: string, width: number): { head: string; rest: string } {
     }
     const point = line.codePointAt(i)!;
     const size = columnsOf(point);
-    if (used + size > width) break;
-    used += size;
+    if (columns + size > width) break;
+    columns += size;
     i += point > 0xffff ? 2 : 1;
   }
-  return { head: line.slice(0, i), rest: line.slice(i) };
+  return { head: line.slice(0, i), rest: line.slice(i), columns };
 }
 
 /** Columns a line takes on a terminal. */
 export function displayWidth(line: string): number {
-  let width = 0;
-  for (let i = 0; i < line.length; ) {
-    SGR.lastIndex = i;
-    const code = SGR.exec(line);
-    if (code) {
-      i += code[0].length;
-      continue;
-    }
-    const point = line.codePointAt(i)!;
-    width += columnsOf(point);
-    i += point > 0xffff ? 2 : 1;
-  }
-  return width;
+  return splitAt(line, Infinity).columns;
 }
 
 const RESET = '\u001b[0m';
