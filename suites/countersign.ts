@@ -30,7 +30,7 @@ const TICKET_SAMPLE_MESSAGES = 8;
  * minutes). A run cannot wait minutes; a few seconds prove the ticket does not
  * expire at once, and the wait runs beside the other checks, shorter than PAME-CS-007's.
  */
-const LATE_FETCH_MS = 5_000;
+const LATE_FETCH_MS = 8_000;
 /** Outbound checks wait up to 30 s for a relay (M3); their budget leaves room to say so. */
 const OUTBOUND_CHECK_MS = 45_000;
 
@@ -544,7 +544,7 @@ export const countersignChecks = defineChecks([
     timeoutMs: OUTBOUND_CHECK_MS,
     run: countersign(async (s, t) => {
       const [ticket] = (await outboundTickets(s, 1)) as [string];
-      await new Promise((resolve) => setTimeout(resolve, LATE_FETCH_MS));
+      await t.sleep(LATE_FETCH_MS);
       const late = await fetchAs(t, peerSystemAddress('alpha'), ticket);
       const { msg } = t.expectOk(late, 'Q11', `step 2 sent ${LATE_FETCH_MS / 1000} s after the relay, with the ticket the relay carried`);
       t.check(msg.body === OUTBOUND_BODY, 'Q11', `the late step 2 returned a Message whose body is ${JSON.stringify(msg.body)}, not the ${JSON.stringify(OUTBOUND_BODY)} sent`, late);

@@ -67,7 +67,7 @@ describe('the action\'s steps, run as GitHub runs them', () => {
   });
 
   // A certification runs every check (a partial run certifies nothing); the failing Hive is shown failing by a few.
-  const FULL_RUN = '--fuzz-runs 10 --peer-port 0 --reporter json summary --quiet';
+  const FULL_RUN = '--fuzz-runs 0 --peer-port 0 --reporter json summary --quiet';
   const PARTIAL_RUN = '--only PAME-ENV PAME-PING --peer-port 0 --reporter json summary --quiet';
 
   /** Runs each bash step but the install (done: this is the package) with the inputs GitHub would give; the upload is GitHub's. */

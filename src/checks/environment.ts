@@ -5,6 +5,7 @@ import { respOf, type Exchange } from '../client/exchange.js';
 import { TrafficRecorder } from '../client/recorder.js';
 import { usePeerDomains, type PeerSettings } from '../peer/domains.js';
 import { PeerServer } from '../peer/server.js';
+import { prepareValidator } from '../validator/exchange.js';
 
 /** A user account the runner may use: registered by a check, or given with --user. */
 export interface Account {
@@ -64,6 +65,9 @@ export interface CheckEnvironment {
 }
 
 export async function createEnvironment(settings: CheckSettings): Promise<CheckEnvironment> {
+  // Every schema compiled before the first request: compiling them on first use stalled the
+  // runner for seconds, long enough for a Hive in the same process to drop idle connections.
+  prepareValidator();
   usePeerDomains(settings.peer?.domains);
   const recorder = settings.recordDir ? new TrafficRecorder(join(settings.recordDir, `${randomBytes(6).toString('hex')}.jsonl`)) : undefined;
   const client = new HiveClient(settings.target, {

@@ -70,10 +70,7 @@ export function createHive(options: HiveOptions): ReferenceHive {
     trustedProxies: new Set((options.trustedProxies ?? []).map(plainIp)),
     tamper,
   });
-  // Idle connections stay open a minute: a client that stalls longer than
-  // Node's default 5 s (a runner in the same process, compiling schemas) and
-  // then reuses its connection would otherwise see it closed under its request.
-  const server = createServer({ keepAliveTimeout: 60_000 }, handler);
+  const server = createServer(handler);
 
   return {
     domain,
