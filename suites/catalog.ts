@@ -6,8 +6,11 @@ import { countersignChecks } from './countersign.js';
 import { privacyChecks } from './privacy.js';
 import { wireChecks } from './wire.js';
 import { envelopeChecks } from './envelope.js';
+import { addressesChecks } from './addresses.js';
+import { accountsChecks } from './accounts.js';
 import { sessionsChecks } from './sessions.js';
-import { messagingChecks } from './messaging.js';
+import { messagesChecks } from './messages.js';
+import { conversationsChecks } from './conversations.js';
 import { contactsChecks } from './contacts.js';
 import { fuzzChecks } from './fuzz.js';
 
@@ -16,9 +19,12 @@ const DECLARED = [
   { name: 'countersign', title: 'Countersign: Hive to Hive (C1–C6, Q10, Q11)', checks: countersignChecks },
   { name: 'privacy', title: 'Privacy: the forbidden things (F1–F5)', checks: privacyChecks },
   { name: 'wire', title: 'Transport (T1–T11)', checks: wireChecks },
-  { name: 'envelope', title: 'Envelope and addresses (E1–E4, A1–A3)', checks: envelopeChecks },
-  { name: 'sessions', title: 'Accounts, sessions and reply codes (Q2–Q4, R1, R2, U1–U4)', checks: sessionsChecks },
-  { name: 'messaging', title: 'Messages and conversations (Q5–Q7, M1–M4, G1)', checks: messagingChecks },
+  { name: 'envelope', title: 'Envelope (E1–E4)', checks: envelopeChecks },
+  { name: 'addresses', title: 'Addresses (A1–A3)', checks: addressesChecks },
+  { name: 'accounts', title: 'Accounts (Q2, Q3)', checks: accountsChecks },
+  { name: 'sessions', title: 'Sessions and reply codes (Q3, Q4, R1, R2, U1–U4)', checks: sessionsChecks },
+  { name: 'messages', title: 'Messages (Q5, Q7, M1–M4, G1)', checks: messagesChecks },
+  { name: 'conversations', title: 'Conversations (Q6, Q7)', checks: conversationsChecks },
   { name: 'contacts', title: 'Contacts (Q8, Q9)', checks: contactsChecks },
   { name: 'fuzz', title: 'Fuzzing and model-based testing', checks: fuzzChecks },
 ] as const satisfies readonly Suite<string>[];

@@ -88,3 +88,11 @@ export async function expectNothingNew(t: CheckContext, reader: SessionUser, rul
 export async function expectSendRefused(t: CheckContext, sender: SessionUser, parts: Readonly<Record<string, unknown>>, resp: number, rule: RuleId, what: string): Promise<void> {
   t.expectResp(await t.call('Epost_msg_send', { iam: sender.address, ...parts }, { session: sender.session }), resp, rule, what);
 }
+
+/** The message with this id among `msgs`, or the check ends naming `rule`. */
+export function findSent(t: CheckContext, msgs: Judged<readonly Message[]>, sent: MsgSendOk, rule: RuleId, who: string): Message {
+  return msgs.find((m) => m.msg === sent.msg) ?? t.fail(rule, `${who} does not find message ${sent.msg} (conversation ${sent.conv}) among ${JSON.stringify(msgs.map((m) => m.msg))}`, msgs.exchange);
+}
+
+/** The ids of these messages, in their order. */
+export const messageIds = (msgs: readonly { readonly msg: string }[]): string[] => msgs.map((m) => m.msg);

@@ -1,3 +1,3 @@
 import { registerSuite } from './harness.js';
 
-registerSuite('messaging');
+registerSuite('addresses');

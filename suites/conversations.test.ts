@@ -1,0 +1,3 @@
+import { registerSuite } from './harness.js';
+
+registerSuite('conversations');
