@@ -4,9 +4,8 @@
 // Hive as those Hives (inbound), receive the Hive's relays (outbound), inject
 // faults into step 2, and audit every request the Hive sent the peers.
 import { randomBytes } from 'node:crypto';
-import { defineChecks, selects } from '../src/checks/check.js';
+import { defineChecks } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
-import { missingRequirement } from '../src/checks/execute.js';
 import { CheckFailure } from '../src/checks/outcome.js';
 import type { Message } from '../src/generated/schemas.js';
 import { answerJson, confirm, deny, hang, invalidJson, late, oversized, redirect, serverError, type FetchAnswer } from '../src/peer/answers.js';
@@ -197,8 +196,6 @@ async function expectRelay(s: CountersignScenario, recipient: string, peer: Peer
 function fetchAs(t: CheckContext, iam: string, ticket: unknown) {
   return t.call('Epost_msg_fetch', { iam, ticket } as { iam: string; ticket: string });
 }
-
-const AUDIT_ID = 'PAME-CS-016';
 
 export const countersignChecks = defineChecks([
   {
@@ -551,20 +548,15 @@ export const countersignChecks = defineChecks([
     }),
   },
   {
-    id: AUDIT_ID,
+    id: 'PAME-CS-016',
     title: 'the peer Hives received nothing the countersign did not call for (every other request is listed with its source)',
     rules: ['C2', 'A3', 'Q10', 'T4'],
     level: 'MUST',
     code: '*',
     needs: ['peer'],
-    // Waits for every other countersign check of the run, the slowest included.
-    timeoutMs: 60_000,
+    // Reads the peer server's log once every other countersign check has ended.
+    audit: true,
     run: countersign(async (s, t) => {
-      const { only, skip } = t.settings;
-      const others = countersignChecks.filter((check) => check.id !== AUDIT_ID && (only.length === 0 || selects(only, check.id)) && !selects(skip, check.id) && !missingRequirement(check, t.env));
-      const pending = () => others.filter((check) => !s.peer.script.hasEnded(check.id)).map((check) => check.id);
-      await t.poll(async () => (pending().length === 0 ? true : undefined), { deadlineMs: 55_000, intervalMs: 200 });
-      if (pending().length > 0) t.note(`audited before these checks ended: ${pending().join(', ')}`);
       const requests = s.peer.requests;
       const unexpected = requests.filter((request) => request.unexpected);
       const unattributed = requests.filter((request) => request.unattributed);

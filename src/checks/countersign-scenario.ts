@@ -67,16 +67,9 @@ async function openScenario(t: CheckContext): Promise<CountersignScenario> {
   return new CountersignScenario(t, peer);
 }
 
-/** Wraps a check's steps: the scenario is open while they run and ends however they end. */
+/** Wraps a check's steps in a scenario over the peer server. */
 export function countersign(steps: (s: CountersignScenario, t: CheckContext) => Promise<void>): (t: CheckContext) => Promise<void> {
-  return async (t) => {
-    const s = await openScenario(t);
-    try {
-      await steps(s, t);
-    } finally {
-      s.end();
-    }
-  };
+  return async (t) => steps(await openScenario(t), t);
 }
 
 export class CountersignScenario {
@@ -87,11 +80,6 @@ export class CountersignScenario {
     readonly peer: PeerServer,
   ) {
     this.id = t.spec.id;
-    peer.script.open(this.id);
-  }
-
-  end(): void {
-    this.peer.script.end(this.id);
   }
 
   /** The Hive's psychocat: the iam of its step 2 and of its relays (A3). */

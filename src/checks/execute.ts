@@ -101,3 +101,17 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
   }
   return { ...common, status: 'passed', message: '' };
 }
+
+/**
+ * Runs checks against one environment as a run does: the others concurrently,
+ * then the audits over what they did. Results in the order of `checks`.
+ */
+export async function executeChecks(checks: readonly Check[], env: CheckEnvironment): Promise<CheckResult[]> {
+  const results = new Map<Check, CheckResult>();
+  const run = async (phase: readonly Check[]) => {
+    for (const [i, result] of (await Promise.all(phase.map((check) => executeCheck(check, env)))).entries()) results.set(phase[i]!, result);
+  };
+  await run(checks.filter((check) => !check.audit));
+  await run(checks.filter((check) => check.audit));
+  return checks.map((check) => results.get(check)!);
+}

@@ -29,6 +29,11 @@ export interface CheckSpec {
   /** The request code the check exercises, or '*' across codes. */
   readonly code: RequestCode | '*';
   readonly needs?: readonly Requirement[];
+  /**
+   * An audit of what the other checks of its environment did (e.g. the peer
+   * server's log): run after all of them have ended, never beside them.
+   */
+  readonly audit?: true;
   /** Overall budget for the check; defaults to the run's check budget. */
   readonly timeoutMs?: number;
 }

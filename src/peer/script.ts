@@ -11,27 +11,11 @@ export interface IssuedTicket {
 
 /**
  * What the checks told the peer Hives to expect: the tickets they issued, the
- * users they have (recipients of the Hive's relays), and which scenarios are
- * open or over. Everything else that reaches the peer is unexpected.
+ * users they have (recipients of the Hive's relays). Everything else that reaches the peer is unexpected.
  */
 export class PeerScript {
   private readonly tickets = new Map<string, IssuedTicket>();
   private readonly recipients = new Map<string, string>();
-  private readonly scenarios = new Map<string, { ended: boolean }>();
-
-  open(scenario: string): void {
-    this.scenarios.set(scenario, { ended: false });
-  }
-
-  end(scenario: string): void {
-    this.scenarios.set(scenario, { ended: true });
-  }
-
-  /** True once the scenario was opened and has ended. */
-  hasEnded(scenario: string): boolean {
-    return this.scenarios.get(scenario)?.ended === true;
-  }
-
   /** A fresh random ticket of `length` characters that the named peers answer as scripted; no other peer knows it. */
   issue(scenario: string, answers: Partial<Record<PeerName, FetchAnswer>>, length = 32): string {
     const ticket = randomBytes(Math.ceil((length * 3) / 4)).toString('base64url').slice(0, length);

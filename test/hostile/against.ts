@@ -2,7 +2,7 @@
 import { HOSTILE_DOMAIN, type HostileHive } from '../../fixtures/hostile/hives.js';
 import type { Check } from '../../src/checks/check.js';
 import { createEnvironment, type CheckSettings } from '../../src/checks/environment.js';
-import { executeCheck } from '../../src/checks/execute.js';
+import { executeChecks } from '../../src/checks/execute.js';
 import { testSettings } from '../support/run-checks.js';
 
 /** The request deadline of these tests: short, so hanging Hives cost little. */
@@ -14,7 +14,7 @@ export async function against(hostile: HostileHive, checks: readonly Check[], ov
   const env = await createEnvironment(testSettings(running.url, { domain: HOSTILE_DOMAIN, timeoutMs: TIMEOUT_MS, checkTimeoutMs: 15_000, ...overrides }));
   try {
     const started = Date.now();
-    const results = await Promise.all(checks.map((check) => executeCheck(check, env)));
+    const results = await executeChecks(checks, env);
     return { results, durationMs: Date.now() - started, strayRequests: running.strayRequests() };
   } finally {
     await env.close();

@@ -2,7 +2,7 @@
 // prove every check fails on a Hive that breaks its rule and passes on the
 // reference Hive, without the cost of a vitest-in-vitest run per target.
 import { createEnvironment, type CheckSettings } from '../../src/checks/environment.js';
-import { executeCheck } from '../../src/checks/execute.js';
+import { executeChecks } from '../../src/checks/execute.js';
 import type { Check } from '../../src/checks/check.js';
 import type { CheckResult } from '../../src/generated/schemas.js';
 
@@ -28,11 +28,11 @@ export function testSettings(target: string, overrides: Partial<CheckSettings> =
   };
 }
 
-/** Executes checks concurrently against the Hive at `target` and returns their results by id. */
+/** Executes checks against the Hive at `target` as a run does (audits last) and returns their results by id. */
 export async function runChecks(checks: readonly Check[], settings: CheckSettings): Promise<Map<string, CheckResult>> {
   const env = await createEnvironment(settings);
   try {
-    const results = await Promise.all(checks.map((check) => executeCheck(check, env)));
+    const results = await executeChecks(checks, env);
     return new Map(results.map((r) => [r.id, r]));
   } finally {
     await env.close();
