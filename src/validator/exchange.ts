@@ -45,7 +45,7 @@ export const VALIDATIONS: Readonly<Record<ExchangeAspect, { readonly id: string;
 
 /**
  * Compiles every request and reply schema now rather than on first use, so a
- * live validator (the proxy) never stalls on its first exchange.
+ * live validator (the proxy, a check environment) never stalls on its first exchange.
  */
 export function prepareValidator(): void {
   for (const code of REQUEST_CODES) {
