@@ -12,6 +12,7 @@ import { respOf, type Exchange } from '../src/client/exchange.js';
 import { systemAddress } from '../src/protocol/address.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
+import { unlistedCodeFindings } from '../src/validator/unlisted-code.js';
 import { byMethod, POST_THEN_GET, type Method } from '../src/checks/conversation-steps.js';
 
 /**
@@ -46,16 +47,9 @@ function replyObject(exchange: Exchange): Record<string, unknown> | undefined {
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
 }
 
-/** What is wrong with a reply that had to be exactly {"resp":-1.1} (E2): F2 when it answered with anything but that error. */
-function unlistedCodeProblem(exchange: Exchange): { rule: 'F2' | 'E2'; message: string } | undefined {
-  const json = replyObject(exchange);
-  const shown = exchange.reply ? `HTTP ${exchange.reply.status} ${exchange.reply.bytes.subarray(0, 200).toString('utf8')}` : exchange.failure?.message ?? 'nothing';
-  const what = `${JSON.stringify(exchange.code)} by ${exchange.request.method}`;
-  if (json && Object.keys(json).length === 1 && json.resp === RESP.BAD_REQUEST) return undefined;
-  if (json && (typeof json.resp !== 'number' || json.resp >= 0 || Object.keys(json).length > 1)) {
-    return { rule: 'F2', message: `${what} was answered ${shown}: a code the profile does not list gets {"resp":-1.1} and nothing else` };
-  }
-  return { rule: 'E2', message: `${what} was answered ${shown}, not {"resp":-1.1}` };
+/** How a reply to an unlisted code is shown in a finding: status and the start of the body, or why there was none. */
+function shownReply(exchange: Exchange): string {
+  return exchange.reply ? `HTTP ${exchange.reply.status} ${exchange.reply.bytes.subarray(0, 200).toString('utf8')}` : exchange.failure?.message ?? 'nothing';
 }
 
 /** Header names of a reply, sorted: what two replies that must not differ have to share. */
@@ -125,8 +119,9 @@ export const privacyChecks = defineChecks([
         FORBIDDEN_CODES.flatMap((code) => POST_THEN_GET.map((method) => t.call(code, parts, { method, session: me!.session }))),
       );
       for (const exchange of exchanges) {
-        const problem = unlistedCodeProblem(exchange);
-        if (problem) t.flag(problem.rule, problem.message, exchange);
+        const what = `${JSON.stringify(exchange.code)} by ${exchange.request.method}`;
+        const findings = exchange.reply ? unlistedCodeFindings(exchange.reply.json) : [{ rule: 'E2' as const, message: 'got no reply, not {"resp":-1.1}' }];
+        for (const { rule, message } of findings) t.flag(rule, `${what} ${message} (${shownReply(exchange)})`, exchange);
       }
     },
   },

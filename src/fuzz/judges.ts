@@ -2,8 +2,9 @@
 // CheckFailure (through the check's matchers) when the Hive broke a rule.
 import type { CheckContext } from '../checks/context.js';
 import { respOf, type Exchange } from '../client/exchange.js';
-import { ANY_REPLY_CODE, describeReplyCode } from '../protocol/reply-codes.js';
+import { ANY_REPLY_CODE } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
+import { unlistedCodeFindings } from '../validator/unlisted-code.js';
 import { validateReceivedReply } from '../validator/validate.js';
 
 
@@ -29,13 +30,13 @@ export function judgeMembers(t: CheckContext, exchange: Exchange): void {
   if (extra) t.fail('F3', `the ${exchange.code} reply carries a member its schema does not list: ${extra.path || '/'} ${extra.message}`, exchange);
 }
 
-/** E2, F2: a request code outside §5 gets -1.1 and nothing else; answering it otherwise is a request code the profile forbids. */
+/**
+ * E2, F2: a request code outside §5 gets -1.1 and nothing else, judged as the
+ * privacy suite judges it (src/validator/unlisted-code.ts). It runs before
+ * judgeReply, so {"resp":"x"} is the F2 it is rather than an R1.
+ */
 export function judgeUnknownCode(t: CheckContext, exchange: Exchange): void {
-  const json = exchange.reply?.json as Record<string, unknown>;
-  const resp = json.resp;
-  const extra = Object.keys(json).filter((name) => name !== 'resp');
-  const code = JSON.stringify(exchange.code);
-  t.check(typeof resp !== 'number' || resp < 0, 'F2', `the unknown request code ${code} was answered ${describeReplyCode(resp)}: only the codes of §5 exist`, exchange);
-  t.check(extra.length === 0, 'F2', `the reply to the unknown request code ${code} carries ${extra.map((name) => `'${name}'`).join(', ')}: it holds nothing but resp`, exchange);
-  t.check(resp === -1.1, 'E2', `the unknown request code ${code} was answered ${describeReplyCode(resp)}, not -1.1`, exchange);
+  if (!exchange.reply) return;
+  const [first] = unlistedCodeFindings(exchange.reply.json);
+  if (first) t.fail(first.rule, `the unknown request code ${JSON.stringify(exchange.code)} ${first.message}`, exchange);
 }
