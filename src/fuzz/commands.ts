@@ -13,7 +13,7 @@ import { peerDomain } from '../peer/domains.js';
 import { HiveModel, type ModelConversation, type ModelMessage, type ModelUser } from './model.js';
 import type { Trail } from './runner.js';
 import { showValue } from './send.js';
-import { partsOf } from './valid.js';
+import { letterParts } from './roundtrip.js';
 
 export interface RealHive {
   readonly t: CheckContext;
@@ -301,7 +301,7 @@ const slot = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 3, arb
 const target = fc.oneof(slot, fc.constant(REMOTE));
 // The schema makes all three strings (subject and body without M1/M2's forms, format from its enum);
 // the model expects every send to succeed, so a fragment M2 leaves to the Hive is not sent here.
-const letter: fc.Arbitrary<Letter> = partsOf('Epost_msg_send', ['subject', 'body', 'format'])
+const letter: fc.Arbitrary<Letter> = letterParts
   .map(({ subject, body, format }) => ({ subject: String(subject), body: String(body), format: String(format) }))
   .filter(({ subject, body }) => textDemand(subject) === 'accept' && textDemand(body) === 'accept');
 

@@ -9,6 +9,7 @@ import { Derived } from './live.js';
 import { oddNumber, RawJson } from './numbers.js';
 import { child, deref, partWeight, requestParts, satisfies, type Located, type PartSchema } from './schema-walk.js';
 import { SCRIPT_URL_FORMAT } from '../protocol/content.js';
+import { lazy } from './lazy.js';
 import { HTML_FRAGMENTS, hugeText, SCRIPT_URLS, scriptUrl, text } from './text.js';
 import { keywordsOf, matching, partValue, validRequest, validValue, type Keywords, type PartsRequest } from './valid.js';
 import { BadUtf8, Twice } from './wire.js';
@@ -211,14 +212,10 @@ export function nearValidRequest(code: RequestCode): fc.Arbitrary<PartsRequest> 
   return fc.oneof(...nearValidChoices(code));
 }
 
-let anyNearValid: fc.Arbitrary<PartsRequest> | undefined;
-
 /**
  * Near-valid requests of any code. Every part name is as likely to be the
  * wrong one: a part many codes share (iam, session) is spread over them, so
  * the parts that make each code what it is (start, limit, to, ticket) are not
  * drowned by the envelope.
  */
-export function anyNearValidRequest(): fc.Arbitrary<PartsRequest> {
-  return (anyNearValid ??= fc.oneof(...REQUEST_CODES.flatMap(nearValidChoices)));
-}
+export const anyNearValidRequest = lazy(() => fc.oneof(...REQUEST_CODES.flatMap(nearValidChoices)));
