@@ -3,15 +3,15 @@
 // Run: npm run build && node dist/bench/fuzz-throughput.js [fuzz-runs] [concurrency] [check ids, comma-separated]
 // BENCH_PROFILE=<dir> writes the Hive's CPU profile there; node --cpu-prof profiles the fuzzer.
 // Not part of npm test: the figures depend on the machine and its load.
-import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
-import { createEnvironment, type CheckSettings } from '../src/checks/environment.js';
+import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzChecks } from '../suites/fuzz.js';
 import { cpuDuring } from './support/cpu.js';
 import { startHiveProcess } from './support/hive-process.js';
+import { benchSettings } from './support/run-inputs.js';
 
 const FUZZ_RUNS = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -39,11 +39,7 @@ async function ceiling(url: string, hivePid: number): Promise<Rate> {
  * from the note it leaves. CPU is the whole check's (arranging users included).
  */
 async function fuzzRate(url: string, hivePid: number, id: string): Promise<Rate> {
-  const settings: CheckSettings = {
-    target: url, domain: 'hive.pame.test', timeoutMs: 10_000, maxReplyBytes: 1024 * 1024, concurrency: CONCURRENCY, insecure: false,
-    checkTimeoutMs: 600_000, userPrefix: `bench-${randomBytes(3).toString('hex')}-`, accounts: [], only: [], skip: [], seed: 42, fuzzRuns: FUZZ_RUNS,
-  };
-  const env = await createEnvironment(settings);
+  const env = await createEnvironment(benchSettings(url, { concurrency: CONCURRENCY, fuzzRuns: FUZZ_RUNS }));
   try {
     const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => executeCheck(fuzzChecks.find((check) => check.id === id)!, env));
     if (result.status !== 'passed') throw new Error(`${id} ${result.status}: ${result.message}`);

@@ -6,7 +6,6 @@
 // Not part of npm test: it sends tens of thousands of requests. Linux only.
 import { randomBytes } from 'node:crypto';
 import { samplePeakMemory } from '../fixtures/hostile/measure.js';
-import type { CheckSettings } from '../src/checks/environment.js';
 import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
@@ -14,6 +13,7 @@ import { DEFAULT_RUN_OPTIONS as D } from '../src/runner/options.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzChecks } from '../suites/fuzz.js';
 import { startHiveProcess } from './support/hive-process.js';
+import { benchSettings } from './support/run-inputs.js';
 
 const multiplier = Number(process.argv[2] ?? 10);
 const seed = Number(process.argv[3] ?? 20261125);
@@ -25,23 +25,15 @@ const url = hive.url;
 const memory = samplePeakMemory(hive.child.pid!);
 const startBytes = memory.peakBytes();
 
-const settings: CheckSettings = {
-  target: url,
+const settings = benchSettings(url, {
   domain: DOMAIN,
-  timeoutMs: D.timeoutMs,
-  maxReplyBytes: D.maxReplyBytes,
-  concurrency: D.concurrency,
-  insecure: false,
   checkTimeoutMs: 3_600_000,
   userPrefix: `pamet-soak-${randomBytes(3).toString('hex')}-`,
-  accounts: [],
   secondSourceAddress: '127.0.0.2',
-  only: [],
-  skip: [],
   seed,
   fuzzRuns: D.fuzzRuns * multiplier,
   peer,
-};
+});
 const started = Date.now();
 const env = await createEnvironment(settings);
 const results = [];

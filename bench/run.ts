@@ -2,7 +2,7 @@
 // Benchmarks are not tests: nothing in `npm test` depends on them. Results go to
 // bench/results/latest.json and bench/results/latest.md; the README quotes them.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { cpuOf } from './support/cpu.js';
 import { startHiveProcess } from './support/hive-process.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
+import { readReport } from './support/run-inputs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -32,7 +33,7 @@ async function pame(args: string[]): Promise<Timed> {
   const child = spawn(process.execPath, [CLI, 'run', '--report-dir', dir, '--reporter', 'json', '--quiet', ...(args.includes('--peer-port') ? [] : ['--peer-port', '0']), ...args], { stdio: 'ignore' });
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const wallMs = performance.now() - started;
-  const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8').catch(() => 'null')) as RunReport | null;
+  const report = await readReport(dir);
   await rm(dir, { recursive: true, force: true });
   return { wallMs, exitCode, ...(report ? { report } : {}) };
 }

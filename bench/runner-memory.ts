@@ -4,12 +4,13 @@
 // Run: npm run build && node dist/bench/runner-memory.js [NAME …]
 // Not part of npm test: a full run per fixture takes minutes, and figures depend
 // on the machine and its load. Linux only (memory is read from /proc).
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOSTILE_HIVES, startHostile, type RunningHostile } from '../fixtures/hostile/hives.js';
 import { runCli, type CliRun } from '../fixtures/hostile/measure.js';
 import type { RunReport } from '../src/generated/schemas.js';
+import { readReport } from './support/run-inputs.js';
 
 const LIMIT_BYTES = 300 * 1024 * 1024;
 /** Generous deadlines, as a first run against an unknown Hive would have; --timeout-ms stays at its default. */
@@ -23,7 +24,7 @@ async function measure(name: string): Promise<{ run: CliRun; report: RunReport |
   const dir = await mkdtemp(join(tmpdir(), 'pame-memory-'));
   try {
     const run = await runCli(['run', ...(hostile ? ['--hive', hostile.url] : []), '--report-dir', dir, ...RUN_ARGS], { killAfterMs: 240_000 });
-    const report = await readFile(join(dir, 'report.json'), 'utf8').then((text) => JSON.parse(text) as RunReport, () => undefined);
+    const report = await readReport(dir);
     return { run, report };
   } finally {
     await hostile?.close();
