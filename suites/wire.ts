@@ -71,7 +71,7 @@ interface MethodProbe<Id extends string = string> {
 /** The psychocat of a domain no resolver knows. */
 const UNREACHABLE_SYSTEM = systemAddress(UNREACHABLE_DOMAIN);
 /** C3 gives step 2 ten seconds; the relay's answer may take that long, and a little more. */
-const RELAY_ANSWER_MS = 12_000;
+const UNREACHABLE_RELAY_PROBE_MS = 12_000;
 
 async function oneLoggedIn(t: CheckContext): Promise<SessionUser> {
   const [user] = await t.loggedIn(1);
@@ -171,7 +171,7 @@ const METHOD_PROBES = [
     // From a domain that cannot resolve (RFC 6761 .invalid), so step 2 fails at once and disturbs none of the
     // runner's peer Hives: -1 (no one to fetch from), or 0 where an operator maps the domain somewhere.
     understood: [0, -1],
-    send: (t, method) => t.call('Epost_msg_relay', { iam: UNREACHABLE_SYSTEM, ticket: randomBytes(16).toString('hex') }, { method, timeoutMs: RELAY_ANSWER_MS }),
+    send: (t, method) => t.call('Epost_msg_relay', { iam: UNREACHABLE_SYSTEM, ticket: randomBytes(16).toString('hex') }, { method, timeoutMs: UNREACHABLE_RELAY_PROBE_MS }),
   },
   {
     id: 'PAME-WIRE-013',
