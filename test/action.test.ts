@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt } from '../fixtures/hostile/measure.js';
 import { BAD_HIVES } from '../fixtures/bad-hives/index.js';
-import { createHive, type ReferenceHive } from '../src/hive/index.js';
+import { createHive, TEST_PASSWORD_COST, type ReferenceHive } from '../src/hive/index.js';
 import { packageRoot, readSchemaFile } from '../src/paths.js';
 
 interface Step { name?: string; id?: string; run?: string; uses?: string; if?: string; shell?: string; env?: Record<string, string>; with?: Record<string, string> }
@@ -57,8 +57,8 @@ describe('the action\'s steps, run as GitHub runs them', () => {
   beforeAll(async () => {
     await ensureCliBuilt();
     dir = await mkdtemp(join(tmpdir(), 'pame-action-'));
-    good = createHive({ domain: 'good.pame.test' });
-    bad = BAD_HIVES.find((hive) => hive.name === 'envelope-iam-optional')!.create({ domain: 'bad.pame.test' });
+    good = createHive({ domain: 'good.pame.test', passwordCost: TEST_PASSWORD_COST });
+    bad = BAD_HIVES.find((hive) => hive.name === 'envelope-iam-optional')!.create({ domain: 'bad.pame.test', passwordCost: TEST_PASSWORD_COST });
     for (const hive of [good, bad]) urls.push((await hive.listen(0, '127.0.0.1')).url);
   }, 180_000);
   afterAll(async () => {

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
-import { createHive } from '../../src/hive/index.js';
+import { createHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 
 const KEY = 'gateway-s3cret-4711';
-const hive = createHive({ domain: 'fronted.pame.test' });
+const hive = createHive({ domain: 'fronted.pame.test', passwordCost: TEST_PASSWORD_COST });
 let hiveUrl: URL;
 let gatewayUrl: string;
 const seen = { with: 0, without: 0 };

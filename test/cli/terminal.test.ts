@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_HIVES } from '../../fixtures/bad-hives/index.js';
 import { CLI, ensureCliBuilt } from '../../fixtures/hostile/measure.js';
-import type { ReferenceHive } from '../../src/hive/index.js';
+import { TEST_PASSWORD_COST, type ReferenceHive } from '../../src/hive/index.js';
 
 const run = promisify(execFile);
 /** A tmux server of this test's own, so no other tmux session is touched. */
@@ -24,7 +24,7 @@ let dir: string;
 
 beforeAll(async () => {
   await ensureCliBuilt();
-  hive = bad.create({ domain: 'terminal.pame.test' });
+  hive = bad.create({ domain: 'terminal.pame.test', passwordCost: TEST_PASSWORD_COST });
   url = (await hive.listen(0, '127.0.0.1')).url;
   dir = await mkdtemp(join(tmpdir(), 'pame-terminal-'));
 }, 180_000);
