@@ -50,10 +50,11 @@ module.exports = {
     },
     {
       name: 'suite-imports-suite',
+      // A suite is a file (suites/ping.ts) or a folder (suites/wire/): $1 names it, and its modules may import one another.
       comment: 'a suite declares its own checks; what two suites share lives in src/checks or src/client',
       severity: 'error',
-      from: { path: '^suites/[^/]+\\.ts$', pathNot: ['^suites/(catalog|harness)\\.ts$', '\\.test\\.ts$'] },
-      to: { path: '^suites/' },
+      from: { path: '^suites/([^/]+?)(/|\\.ts$)', pathNot: ['^suites/(catalog|harness)\\.ts$', '\\.test\\.ts$'] },
+      to: { path: '^suites/', pathNot: '^suites/$1/' },
     },
     {
       name: 'catalog-is-input',

@@ -8,7 +8,7 @@ import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
-import { fuzzChecks } from '../suites/fuzz.js';
+import { fuzzSuite } from '../suites/fuzz.js';
 import { cpuDuring } from './support/cpu.js';
 import { startHiveProcess } from './support/hive-process.js';
 import { benchSettings } from './support/run-inputs.js';
@@ -41,7 +41,7 @@ async function ceiling(url: string, hivePid: number): Promise<Rate> {
 async function fuzzRate(url: string, hivePid: number, id: string): Promise<Rate> {
   const env = await createEnvironment(benchSettings(url, { concurrency: CONCURRENCY, fuzzRuns: FUZZ_RUNS }));
   try {
-    const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => executeCheck(fuzzChecks.find((check) => check.id === id)!, env));
+    const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => executeCheck(fuzzSuite.checks.find((check) => check.id === id)!, env));
     if (result.status !== 'passed') throw new Error(`${id} ${result.status}: ${result.message}`);
     const match = /(\d+) requests in ([\d.]+) s/.exec(result.notes?.[0] ?? '');
     if (!match) throw new Error(`${id} left no throughput note`);
@@ -58,7 +58,7 @@ try {
   // Warm both paths up once, so that neither figure pays for compiling.
   await autocannon({ url: hive.url, connections: 1, amount: 200, method: 'POST', body: '{"w":"Epost_ping","iam":"bench"}' });
   const rates = [];
-  for (const check of fuzzChecks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, hive.child.pid!, check.id));
+  for (const check of fuzzSuite.checks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, hive.child.pid!, check.id));
   const top = await ceiling(hive.url, hive.child.pid!);
   const requests = rates.reduce((sum, r) => sum + r.requests, 0);
   const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);

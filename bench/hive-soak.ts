@@ -11,7 +11,7 @@ import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS as D } from '../src/runner/options.js';
 import { freePort } from '../src/runner/run.js';
-import { fuzzChecks } from '../suites/fuzz.js';
+import { fuzzSuite } from '../suites/fuzz.js';
 import { startHiveProcess } from './support/hive-process.js';
 import { benchSettings } from './support/run-inputs.js';
 
@@ -38,7 +38,7 @@ const started = Date.now();
 const env = await createEnvironment(settings);
 const results = [];
 // One after the other, so the memory figures after each say what each cost.
-for (const check of fuzzChecks) {
+for (const check of fuzzSuite.checks) {
   const result = await executeCheck(check, env);
   results.push(result);
   const mib = (memory.peakBytes() / 1024 / 1024).toFixed(0);

@@ -2,7 +2,7 @@
 // in full or bare, which passwords a Hive must take or refuse (T11 counts code points).
 import { randomBytes } from 'node:crypto';
 import { wrongPassword } from '../src/checks/wrong-password.js';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext, TestUser } from '../src/checks/context.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import { closeKeys, register } from '../src/checks/account-steps.js';
@@ -36,7 +36,7 @@ async function expectPasswordRefused(t: CheckContext, pass: unknown, what: strin
   t.expectResp(await register(t, freshUser(t).address, pass), RESP.BAD_REQUEST, 'Q2', `registering with ${what}`);
 }
 
-export const accountsChecks = defineChecks([
+export const accountsSuite = defineSuite('accounts', 'Accounts (Q2, Q3)', [
   {
     id: 'PAME-REG-001',
     title: 'Epost_user_register takes a new name, written in full or bare, by GET and by POST, and its password opens a session',

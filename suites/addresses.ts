@@ -1,6 +1,6 @@
 // Address checks (profile §2): address forms (A1, A2) and the reserved psychocat (A3).
 import { randomBytes } from 'node:crypto';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
 import { readPage, sendMessage, type SessionUser } from '../src/checks/conversation-steps.js';
@@ -27,7 +27,7 @@ function replyAddresses(json: unknown): string[] {
   return written.filter((address): address is string => typeof address === 'string');
 }
 
-export const addressesChecks = defineChecks([
+export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
   {
     id: 'PAME-ADDR-001',
     title: 'user names are one user in any letter case',

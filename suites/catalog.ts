@@ -1,32 +1,22 @@
 // The suites of the conformance run and the checks each holds. `pame list`, the
 // CLI hands it to the runner, the project's meta-tests read it; the *.test.ts files bind it to vitest.
 import { ruleSelectionAsSkip, type Catalog, type Check, type RuleSelection, type Suite } from '../src/checks/check.js';
-import { pingChecks } from './ping.js';
-import { countersignChecks } from './countersign.js';
-import { privacyChecks } from './privacy.js';
-import { wireChecks } from './wire.js';
-import { envelopeChecks } from './envelope.js';
-import { addressesChecks } from './addresses.js';
-import { accountsChecks } from './accounts.js';
-import { sessionsChecks } from './sessions.js';
-import { messagesChecks } from './messages.js';
-import { conversationsChecks } from './conversations.js';
-import { contactsChecks } from './contacts.js';
-import { fuzzChecks } from './fuzz.js';
+import { pingSuite } from './ping.js';
+import { countersignSuite } from './countersign.js';
+import { privacySuite } from './privacy.js';
+import { wireSuite } from './wire/index.js';
+import { envelopeSuite } from './envelope.js';
+import { addressesSuite } from './addresses.js';
+import { accountsSuite } from './accounts.js';
+import { sessionsSuite } from './sessions.js';
+import { messagesSuite } from './messages.js';
+import { conversationsSuite } from './conversations.js';
+import { contactsSuite } from './contacts.js';
+import { fuzzSuite } from './fuzz.js';
 
 const DECLARED = [
-  { name: 'ping', title: 'Epost_ping', checks: pingChecks },
-  { name: 'countersign', title: 'Countersign: Hive to Hive (C1–C6, Q10, Q11)', checks: countersignChecks },
-  { name: 'privacy', title: 'Privacy: the forbidden things (F1–F5)', checks: privacyChecks },
-  { name: 'wire', title: 'Transport (T1–T11)', checks: wireChecks },
-  { name: 'envelope', title: 'Envelope (E1–E4)', checks: envelopeChecks },
-  { name: 'addresses', title: 'Addresses (A1–A3)', checks: addressesChecks },
-  { name: 'accounts', title: 'Accounts (Q2, Q3)', checks: accountsChecks },
-  { name: 'sessions', title: 'Sessions and reply codes (Q3, Q4, R1, R2, U1–U4)', checks: sessionsChecks },
-  { name: 'messages', title: 'Messages (Q5, Q7, M1–M4, G1)', checks: messagesChecks },
-  { name: 'conversations', title: 'Conversations (Q6, Q7)', checks: conversationsChecks },
-  { name: 'contacts', title: 'Contacts (Q8, Q9)', checks: contactsChecks },
-  { name: 'fuzz', title: 'Fuzzing and model-based testing', checks: fuzzChecks },
+  pingSuite, countersignSuite, privacySuite, wireSuite, envelopeSuite, addressesSuite,
+  accountsSuite, sessionsSuite, messagesSuite, conversationsSuite, contactsSuite, fuzzSuite,
 ] as const satisfies readonly Suite<string>[];
 
 /** The id of a check of the catalog: a typo in a check id written elsewhere (a bad Hive's caughtBy) is a type error. */

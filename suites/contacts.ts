@@ -2,7 +2,7 @@
 // session user's directory, what a block does to messages (-3.4), and that
 // Epost_contact_list shows that directory and no other.
 import { isDeepStrictEqual } from 'node:util';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import type { ContactListOk } from '../src/generated/schemas.js';
 import { RESP } from '../src/protocol/reply-codes.js';
@@ -36,7 +36,7 @@ async function expectDirectory(t: CheckContext, owner: SessionUser, expected: re
   t.check(isDeepStrictEqual(sortedEntries(listed), sortedEntries(expected)), rule, `${why}: expected ${JSON.stringify(sortedEntries(expected))}, listed ${JSON.stringify(listed)}`, listed.exchange);
 }
 
-export const contactsChecks = defineChecks([
+export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
   {
     id: 'PAME-CON-001',
     title: 'Epost_contact_add answers 1 for a local user, written bare, in upper case or in full, and for a remote address; the list shows each once, in full and lower-case, unblocked',

@@ -1,12 +1,12 @@
 // Conversations (profile §5 Q6, Q7): what Epost_conv_new and Epost_conv_old hand out.
 import { isDeepStrictEqual } from 'node:util';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { MsgSendOk } from '../src/generated/schemas.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import { expectNothingNew, findSent, messageIds, readPage, sendMessage, takeNew } from '../src/checks/conversation-steps.js';
 import { sorted } from '../src/checks/lists.js';
 
-export const conversationsChecks = defineChecks([
+export const conversationsSuite = defineSuite('conversations', 'Conversations (Q6, Q7)', [
   {
     id: 'PAME-CONV-001',
     title: 'Epost_conv_new hands out new messages newest first, across conversations',

@@ -4,7 +4,7 @@
 // Hive as those Hives (inbound), receive the Hive's relays (outbound), inject
 // faults into step 2, and audit every request the Hive sent the peers.
 import { randomBytes } from 'node:crypto';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import { CheckFailure } from '../src/checks/outcome.js';
 import type { Message } from '../src/generated/schemas.js';
@@ -197,7 +197,7 @@ function fetchAs(t: CheckContext, iam: string, ticket: unknown) {
   return t.call('Epost_msg_fetch', { iam, ticket } as { iam: string; ticket: string });
 }
 
-export const countersignChecks = defineChecks([
+export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to Hive (C1–C6, Q10, Q11)', [
   {
     id: 'PAME-CS-001',
     title: 'a relayed message is fetched from the base URL the domain map gives the relaying Hive, and delivered exactly as fetched',

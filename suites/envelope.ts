@@ -1,7 +1,7 @@
 // Envelope checks (profile §2): iam and w on every request (E1), nothing but the
 // listed codes (E2), unlisted parts ignored (E3), paging (E4).
 import { randomBytes } from 'node:crypto';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import type { Exchange } from '../src/client/exchange.js';
 import type { Message } from '../src/generated/schemas.js';
@@ -70,7 +70,7 @@ const BAD_PAGES: readonly Page[] = [
 /** More messages than any default page may hold (E4: at most 100). */
 const OVER_A_PAGE = 101;
 
-export const envelopeChecks = defineChecks([
+export const envelopeSuite = defineSuite('envelope', 'Envelope (E1–E4)', [
   {
     id: 'PAME-ENV-001',
     title: 'a request without iam gets -1.1, even with a valid session',

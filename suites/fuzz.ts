@@ -2,7 +2,7 @@
 // hand-written checks did not think of. Samples are drawn from the run's seed
 // (--seed) within the run's budget (--fuzz-runs); a failure shows the shrunk
 // counterexample, how to replay it, and the curl lines of its requests.
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import { REQUEST_CODES, CODES } from '../src/protocol/codes.js';
 import {
   anyRequestGetsAReply,
@@ -23,7 +23,7 @@ const FUZZ_CHECK_MS = 90_000;
 /** The rules a near-valid request can break, the request codes' own sections included. */
 const REQUEST_RULES = ['T4', 'T5', 'E1', 'E2', 'E4', 'U1', 'A1', 'M1', 'M2', ...new Set(REQUEST_CODES.map((code) => CODES[code].rule))];
 
-export const fuzzChecks = defineChecks([
+export const fuzzSuite = defineSuite('fuzz', 'Fuzzing and model-based testing', [
   {
     id: 'PAME-FUZZ-001',
     title: 'whatever is sent (valid, one part wrong, broken encodings, unknown codes), the reply is a JSON object with a resp from the table, never a 5xx',

@@ -2,7 +2,7 @@
 // what a message may hold (M1, M2), delivery (M3), conversations (M4) and the
 // Message object (G1).
 import { isDeepStrictEqual } from 'node:util';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import type { MsgSendOk } from '../src/generated/schemas.js';
 import { UNREACHABLE_DOMAIN } from '../src/peer/domains.js';
@@ -109,7 +109,7 @@ async function expectArrivedAsSent(t: CheckContext, reader: SessionUser, sent: r
   }
 }
 
-export const messagesChecks = defineChecks([
+export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4, G1)', [
   {
     id: 'PAME-MSG-001',
     title: 'a message to two local users is answered with conv and msg ids, each recipient sees it at once as sent, and the sender finds it in the conversation',

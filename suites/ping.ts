@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import { respOf, type Exchange } from '../src/client/exchange.js';
 import { PROTOCOL_VERSION } from '../src/protocol/codes.js';
@@ -40,7 +40,7 @@ async function knownDomain(t: CheckContext): Promise<KnownDomain | string> {
   return { domain: domainOf(from), source: `the domain the Hive writes in the address of its user ${name} (${from})` };
 }
 
-export const pingChecks = defineChecks([
+export const pingSuite = defineSuite('ping', 'Epost_ping', [
   {
     id: 'PAME-PING-001',
     title: "Epost_ping answers resp 1, version 0.2.1 and the Hive's domain (as --domain gives it, else as the Hive writes its users' addresses), by GET and by POST",

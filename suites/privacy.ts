@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes, randomInt } from 'node:crypto';
 import { wrongPassword } from '../src/checks/wrong-password.js';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext, TestUser } from '../src/checks/context.js';
 import { mannWhitneyU } from '../src/checks/rank-test.js';
 import { respOf, type Exchange } from '../src/client/exchange.js';
@@ -104,7 +104,7 @@ function replySize(exchange: Exchange): number {
   return reply.bytes.length + headers.reduce((sum, [name, value]) => sum + name.length + String(value).length, 0);
 }
 
-export const privacyChecks = defineChecks([
+export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden things (F1–F5)', [
   {
     id: 'PAME-PRIV-001',
     title: 'request codes the profile does not list (user info, existence, IP, counts, search, stats, admin, other spellings) get exactly {"resp":-1.1}, by GET and by POST',

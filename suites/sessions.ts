@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { wrongPassword } from '../src/checks/wrong-password.js';
-import { defineChecks } from '../src/checks/check.js';
+import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext, TestUser } from '../src/checks/context.js';
 import type { CallOptions } from '../src/client/client.js';
 import { sessionKeyOf, type Exchange } from '../src/client/exchange.js';
@@ -137,7 +137,7 @@ async function withManySessions(t: CheckContext, use: (opened: readonly OpenedKe
   }
 }
 
-export const sessionsChecks = defineChecks([
+export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (Q3, Q4, R1, R2, U1–U4)', [
   {
     id: 'PAME-SES-001',
     title: 'Epost_session_open returns a key, by GET and by POST, that a session request with iam and session is served with',

@@ -31,6 +31,14 @@ export function defineChecks<const Id extends string>(checks: readonly Check<Id>
   return checks;
 }
 
+/**
+ * Declares a suite: its name (suites/<name>.test.ts binds it to vitest), its title
+ * and its checks, declared as defineChecks does, ids kept as literal types.
+ */
+export function defineSuite<const Id extends string>(name: string, title: string, checks: readonly Check<Id>[]): Suite<Id> {
+  return { name, title, checks: defineChecks(checks) };
+}
+
 /** Whether an id is selected by --only / --skip lists of ids or prefixes. */
 export function selects(patterns: readonly string[], id: string): boolean {
   return patterns.some((pattern) => id === pattern || id.startsWith(pattern));

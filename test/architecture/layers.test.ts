@@ -46,6 +46,9 @@ describe('the dependency rule', () => {
       // a suite importing another suite, and the runner importing the catalog
       'suites/one.ts': "import { two } from './two';\nexport const one = two;\n",
       'suites/two.ts': 'export const two = 2;\n',
+      // a suite that is a folder: its modules share steps, yet it imports no other suite
+      'suites/three/index.ts': "import { steps } from './steps';\nimport { two } from '../two';\nexport const three = [steps, two];\n",
+      'suites/three/steps.ts': 'export const steps = 3;\n',
       'suites/catalog.ts': "import { one } from './one';\nexport const CATALOG = [one];\n",
       'src/runner/run.ts': "import { CATALOG } from '../../suites/catalog';\nexport const all = CATALOG;\n",
     };
@@ -58,12 +61,14 @@ describe('the dependency rule', () => {
     });
     afterAll(() => rm(tree, { recursive: true, force: true }));
 
-    it('reports an import against the flow, between siblings, through a type-only cycle, between suites, and of the catalog by the runner', async () => {
+    it('reports an import against the flow, between siblings, through a type-only cycle, between suites (a file or a folder), and of the catalog by the runner', async () => {
       const found = (await violationsIn(tree, ['src', 'suites'], false)).violations.map(describeViolation);
       expect(found).toContain('layer:src/protocol: src/protocol/model.ts → src/runner/start.ts');
       expect(found).toContain('layer:src/peer: src/peer/server.ts → src/proxy/proxy.ts');
       expect(found.some((v) => v.startsWith('no-circular: src/checks/a.ts → src/checks/b.ts'))).toBe(true);
       expect(found).toContain('suite-imports-suite: suites/one.ts → suites/two.ts');
+      expect(found).toContain('suite-imports-suite: suites/three/index.ts → suites/two.ts');
+      expect(found).not.toContain('suite-imports-suite: suites/three/index.ts → suites/three/steps.ts');
       expect(found).toContain('catalog-is-input: src/runner/run.ts → suites/catalog.ts');
       expect(found).not.toContain('suite-imports-suite: suites/catalog.ts → suites/one.ts');
     }, 60_000);

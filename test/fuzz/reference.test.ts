@@ -5,7 +5,7 @@ import { FUZZING_OFF } from '../../src/fuzz/properties.js';
 import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { peerMap } from '../../src/peer/domains.js';
 import { freePort } from '../../src/runner/run.js';
-import { fuzzChecks } from '../../suites/fuzz.js';
+import { fuzzSuite } from '../../suites/fuzz.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
 describe('against the reference Hive', () => {
@@ -21,13 +21,13 @@ describe('against the reference Hive', () => {
 
   // Seeds other than the self-test's 42: the properties hold for every sample, not for one stream.
   it.each([1, 7, 2026, 123456789])('every fuzz check passes with seed %i, and notes its seed', async (seed) => {
-    const results = [...(await runChecks(fuzzChecks, testSettings(url, { peer, seed, fuzzRuns: 30 }))).values()];
+    const results = [...(await runChecks(fuzzSuite.checks, testSettings(url, { peer, seed, fuzzRuns: 30 }))).values()];
     expect(results.filter((r) => r.status !== 'passed'), explain(results.filter((r) => r.status !== 'passed'))).toEqual([]);
     for (const result of results) expect(result.notes?.[0], result.id).toMatch(new RegExp(`^seed ${seed}: \\d+ .+, \\d+ requests in`));
   }, 120_000);
 
   it('--fuzz-runs 0 skips every fuzz check with the reason', async () => {
-    const results = [...(await runChecks(fuzzChecks, testSettings(url, { peer, fuzzRuns: 0 }))).values()];
-    expect(results.map((r) => [r.status, r.message])).toEqual(fuzzChecks.map(() => ['skipped', FUZZING_OFF]));
+    const results = [...(await runChecks(fuzzSuite.checks, testSettings(url, { peer, fuzzRuns: 0 }))).values()];
+    expect(results.map((r) => [r.status, r.message])).toEqual(fuzzSuite.checks.map(() => ['skipped', FUZZING_OFF]));
   });
 });

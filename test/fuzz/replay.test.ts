@@ -9,7 +9,7 @@ import { commandSequences } from '../../src/fuzz/commands.js';
 import { anyNearValidRequest } from '../../src/fuzz/near-valid.js';
 import type { CheckResult } from '../../src/generated/schemas.js';
 import type { ReferenceHive } from '../../src/hive/index.js';
-import { fuzzChecks } from '../../suites/fuzz.js';
+import { fuzzSuite } from '../../suites/fuzz.js';
 import { runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
 /** A sample as text: a command sequence by its commands, anything else as JSON. */
@@ -44,7 +44,7 @@ function badHive(name: string) {
 
 async function runAgainst(hive: ReferenceHive, id: string, seed: number): Promise<CheckResult> {
   const { url } = await hive.listen(0, '127.0.0.1');
-  const results = await runChecks(fuzzChecks.filter((check) => check.id === id), testSettings(url, { seed, fuzzRuns: 50 }));
+  const results = await runChecks(fuzzSuite.checks.filter((check) => check.id === id), testSettings(url, { seed, fuzzRuns: 50 }));
   return results.get(id)!;
 }
 

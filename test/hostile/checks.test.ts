@@ -4,11 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { HOSTILE_HIVES } from '../../fixtures/hostile/hives.js';
 import { EVIDENCE_BODY_CHARS } from '../../src/validator/evidence.js';
-import { pingChecks } from '../../suites/ping.js';
+import { pingSuite } from '../../suites/ping.js';
 import { explain } from '../support/run-checks.js';
 import { against, TIMEOUT_MS } from './against.js';
 
-const ping = pingChecks[0]!;
+const ping = pingSuite.checks[0]!;
 
 describe.concurrent.each(HOSTILE_HIVES.map((h) => [h.name, h] as const))('against the hostile Hive %s', (_name, hostile) => {
   it(`the ping check fails in time, naming the fault, with the reply as evidence (${hostile.does})`, async () => {

@@ -9,7 +9,7 @@ import { DEFAULT_PEER_PORT, peerMap } from '../../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../src/runner/options.js';
 import { freePort, runConformance } from '../../src/runner/run.js';
 import { CATALOG } from '../../suites/catalog.js';
-import { countersignChecks } from '../../suites/countersign.js';
+import { countersignSuite } from '../../suites/countersign.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 
 const COUNTERSIGN: Partial<RunOptions> = { only: ['PAME-CS-'], reporters: [] };
@@ -45,7 +45,7 @@ describe('pame run, countersign', () => {
     // No --peer-port: the embedded Hive's map is the runner's own, so a taken default port does not matter.
     const { report, printedMap } = await whileDefaultPortTaken(() => runWith({}));
     expect(report.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id} ${c.status}: ${c.message}`)).toEqual([]);
-    expect(report.checks).toHaveLength(countersignChecks.length);
+    expect(report.checks).toHaveLength(countersignSuite.checks.length);
     expect(printedMap).toBe(report.peerMap);
     expect(report.peerMap).not.toContain(':0/');
     expect(report.peerMap).not.toContain(`:${DEFAULT_PEER_PORT}/`);
@@ -61,7 +61,7 @@ describe('pame run, countersign', () => {
 
   it('skips them all, naming the map, when the Hive was not given it, and notes that countersign was not certified', async () => {
     const { report } = await withHive(undefined, (hive) => runWith({ hive, domain: TEST_DOMAIN, peerPort: 0 }));
-    expect(report.checks).toHaveLength(countersignChecks.length);
+    expect(report.checks).toHaveLength(countersignSuite.checks.length);
     expect(report.checks.filter((c) => c.status !== 'skipped' || !c.message.includes(report.peerMap!)).map((c) => c.id)).toEqual([]);
     expect(report.notes).toContainEqual(expect.stringMatching(/^countersign was not certified/));
   }, 120_000);

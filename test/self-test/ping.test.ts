@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pingBadHives } from '../../fixtures/bad-hives/ping.js';
 import { createHive } from '../../src/hive/index.js';
-import { pingChecks } from '../../suites/ping.js';
+import { pingSuite } from '../../suites/ping.js';
 import { explain } from '../support/run-checks.js';
 import { badHivesOf, resultsAgainst } from './self-test.js';
 
@@ -9,7 +9,7 @@ badHivesOf('ping');
 
 // Without --domain the runner learns the domain from Epost_ping itself: the check must judge the ping by another source.
 describe('PAME-PING-001 without --domain', () => {
-  const check = pingChecks.find((c) => c.id === 'PAME-PING-001')!;
+  const check = pingSuite.checks.find((c) => c.id === 'PAME-PING-001')!;
   const noDomain = { domain: undefined };
 
   it('compares the ping with the domain the reference Hive writes in its addresses, and passes', async () => {

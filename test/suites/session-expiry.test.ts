@@ -7,12 +7,12 @@ import { sessionExpiryBadHives } from '../../fixtures/bad-hives/sessions.js';
 import { catches, type BadHive } from '../../fixtures/bad-hives/types.js';
 import { createHive, TEST_PASSWORD_COST, type HiveOptions, type ReferenceHive } from '../../src/hive/index.js';
 import type { CheckResult } from '../../src/generated/schemas.js';
-import { sessionsChecks } from '../../suites/sessions.js';
+import { sessionsSuite } from '../../suites/sessions.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
 /** Short enough for a quick test, long enough that a loaded machine's request latency stays well inside it. */
 const IDLE_MS = 800;
-const EXPIRY_CHECKS = sessionsChecks.filter((check) => check.needs?.includes('session-expiry'));
+const EXPIRY_CHECKS = sessionsSuite.checks.filter((check) => check.needs?.includes('session-expiry'));
 
 async function expiryResults(create: (options: HiveOptions) => ReferenceHive): Promise<CheckResult[]> {
   const hive = create({ passwordCost: TEST_PASSWORD_COST, domain: TEST_DOMAIN, sessionIdleMs: IDLE_MS });

@@ -7,7 +7,7 @@ import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { probeTls } from '../../src/client/tls.js';
-import { wireChecks } from '../../suites/wire.js';
+import { wireSuite } from '../../suites/wire/index.js';
 import { runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
 /** A test CA, and a certificate it signed for IP 127.0.0.1. */
@@ -59,7 +59,7 @@ vsVQC1BQX9B+SDgg97QSvjjPO1jVPubwtm/VDAEtoqiKv8Vw+NYWMp5K
 -----END PRIVATE KEY-----`,
 };
 
-const TLS_CHECK = wireChecks.find((check) => check.id === 'PAME-WIRE-028')!;
+const TLS_CHECK = wireSuite.checks.find((check) => check.id === 'PAME-WIRE-028')!;
 
 const running: { hive: ReferenceHive; server: Server }[] = [];
 
