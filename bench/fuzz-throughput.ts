@@ -4,14 +4,14 @@
 // BENCH_PROFILE=<dir> writes the Hive's CPU profile there; node --cpu-prof profiles the fuzzer.
 // Not part of npm test: the figures depend on the machine and its load.
 import autocannon from 'autocannon';
+import { startHiveProcess } from '../fixtures/hive-processes.js';
 import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzSuite } from '../suites/fuzz.js';
 import { cpuDuring } from './support/cpu.js';
-import { startHiveProcess } from './support/hive-process.js';
-import { benchSettings } from './support/run-inputs.js';
+import { BENCH_DOMAIN, benchSettings } from './support/run-inputs.js';
 
 const FUZZ_RUNS = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -53,13 +53,13 @@ async function fuzzRate(url: string, hivePid: number, id: string): Promise<Rate>
 }
 
 // Its peer domains point at a port nobody serves, so a relay's step 2 fails at once rather than waiting on DNS.
-const hive = await startHiveProcess(['--resolve', peerMap({ host: '127.0.0.1', port: await freePort('127.0.0.1') })]);
+const hive = await startHiveProcess('reference', BENCH_DOMAIN, peerMap({ host: '127.0.0.1', port: await freePort('127.0.0.1') }));
 try {
   // Warm both paths up once, so that neither figure pays for compiling.
   await autocannon({ url: hive.url, connections: 1, amount: 200, method: 'POST', body: '{"w":"Epost_ping","iam":"bench"}' });
   const rates = [];
-  for (const check of fuzzSuite.checks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, hive.child.pid!, check.id));
-  const top = await ceiling(hive.url, hive.child.pid!);
+  for (const check of fuzzSuite.checks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, hive.pid, check.id));
+  const top = await ceiling(hive.url, hive.pid);
   const requests = rates.reduce((sum, r) => sum + r.requests, 0);
   const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);
   const fuzz = requests / seconds;
@@ -76,5 +76,5 @@ try {
   ];
   process.stdout.write(lines.join('\n') + '\n');
 } finally {
-  await hive.close();
+  await hive.stop();
 }

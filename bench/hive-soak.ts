@@ -5,6 +5,7 @@
 // Run: npm run build && node dist/bench/hive-soak.js [MULTIPLIER] [SEED]
 // Not part of npm test: it sends tens of thousands of requests. Linux only.
 import { randomBytes } from 'node:crypto';
+import { startHiveProcess } from '../fixtures/hive-processes.js';
 import { samplePeakMemory } from '../fixtures/hostile/measure.js';
 import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
@@ -12,21 +13,18 @@ import { peerMap } from '../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS as D } from '../src/runner/options.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzSuite } from '../suites/fuzz.js';
-import { startHiveProcess } from './support/hive-process.js';
-import { benchSettings } from './support/run-inputs.js';
+import { BENCH_DOMAIN, benchSettings } from './support/run-inputs.js';
 
 const multiplier = Number(process.argv[2] ?? 10);
 const seed = Number(process.argv[3] ?? 20261125);
-const DOMAIN = 'hive.pame.test';
 
 const peer = { host: '127.0.0.1', port: await freePort('127.0.0.1') };
-const hive = await startHiveProcess(['--domain', DOMAIN, '--resolve', peerMap(peer)]);
+const hive = await startHiveProcess('reference', BENCH_DOMAIN, peerMap(peer));
 const url = hive.url;
-const memory = samplePeakMemory(hive.child.pid!);
+const memory = samplePeakMemory(hive.pid);
 const startBytes = memory.peakBytes();
 
 const settings = benchSettings(url, {
-  domain: DOMAIN,
   checkTimeoutMs: 3_600_000,
   userPrefix: `pamet-soak-${randomBytes(3).toString('hex')}-`,
   secondSourceAddress: '127.0.0.2',
@@ -46,7 +44,7 @@ for (const check of fuzzSuite.checks) {
 }
 await env.close();
 const peakBytes = memory.stop();
-await hive.close();
+await hive.stop();
 
 const failed = results.filter((r) => r.status !== 'passed');
 process.stdout.write(

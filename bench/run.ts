@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { HiveClient } from '../src/client/client.js';
 import type { RunReport } from '../src/generated/schemas.js';
+import { startHiveProcess } from '../fixtures/hive-processes.js';
 import { CLI } from '../fixtures/hostile/measure.js';
 import { cpuOf } from './support/cpu.js';
-import { startHiveProcess } from './support/hive-process.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
-import { readReport } from './support/run-inputs.js';
+import { BENCH_DOMAIN, readReport } from './support/run-inputs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -176,10 +176,10 @@ async function measure() {
   const withoutC3Wait = await repeat(['--skip', C3_WAIT_CHECK]);
   // The runner's peer server gets a port known in advance, so the Hive's domain map can point at it and countersign runs too.
   const peerPort = await freePort('127.0.0.1');
-  const hive = await startHiveProcess(['--domain', 'hive.pame.test', '--resolve', peerMap({ host: '127.0.0.1', port: peerPort })]);
+  const hive = await startHiveProcess('reference', BENCH_DOMAIN, peerMap({ host: '127.0.0.1', port: peerPort }));
   try {
     process.stderr.write('time split…\n');
-    const splitResult = await split(hive.url, hive.child.pid!, peerPort);
+    const splitResult = await split(hive.url, hive.pid, peerPort);
     process.stderr.write('client rate and Hive load…\n');
     const rate = await clientVersusCeiling(hive.url);
     const load = await hiveUnderLoad(hive.url);
@@ -190,7 +190,7 @@ async function measure() {
     for (const concurrency of [1, 2, 4, 8]) concurrencyScaling.push({ concurrency, wallMs: (await pame(['--concurrency', String(concurrency)])).wallMs });
     return { date, machine, full, noFuzz, withoutC3Wait, split: splitResult, rate, load, fuzzScaling, concurrencyScaling };
   } finally {
-    await hive.close();
+    await hive.stop();
   }
 }
 

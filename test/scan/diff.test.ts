@@ -21,8 +21,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  broken?.stop();
-  fixed?.stop();
+  await Promise.all([broken?.stop(), fixed?.stop()]);
   await rm(work, { recursive: true, force: true });
 });
 

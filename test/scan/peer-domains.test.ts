@@ -41,7 +41,7 @@ describe('--peer-domains', () => {
       // Partial (countersign only): every selected check passed, and a partial run certifies nothing (exit 3).
       expect([report.verdict, run.exitCode]).toEqual(['incomplete', 3]);
     } finally {
-      hive.stop();
+      await hive.stop();
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -44,7 +44,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const hive of hives) hive.stop();
+  await Promise.all(hives.map((hive) => hive.stop()));
   await rm(work, { recursive: true, force: true });
 });
 
