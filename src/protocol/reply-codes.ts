@@ -1,5 +1,6 @@
 import type { ReplyCode } from '../generated/schemas.js';
 import { readSchemaFile } from '../paths.js';
+import { excerpt } from './excerpt.js';
 
 interface ReplyCodeSchema { oneOf: { const: number; title: string }[] }
 
@@ -15,8 +16,9 @@ export function isReplyCode(resp: unknown): resp is ReplyCode {
   return typeof resp === 'number' && REPLY_CODES.has(resp);
 }
 
+/** A reply code with its meaning; anything else a Hive put in resp, as JSON cut to an excerpt (a resp may be a megabyte of text). */
 export function describeReplyCode(resp: unknown): string {
-  return isReplyCode(resp) ? `${resp} (${REPLY_CODES.get(resp)})` : JSON.stringify(resp);
+  return isReplyCode(resp) ? `${resp} (${REPLY_CODES.get(resp)})` : excerpt(JSON.stringify(resp) ?? String(resp));
 }
 
 /** Named reply codes, so code reads `RESP.BAD_REQUEST` rather than a bare -1.1. */

@@ -2,6 +2,7 @@ import { scanForPrivacy } from './privacy-scan.js';
 import { headerValue, type Exchange, type ReceivedReply, type SentRequest } from '../client/exchange.js';
 import type { CheckLevel } from '../generated/schemas.js';
 import { CODES, isRequestCode, REQUEST_CODES } from '../protocol/codes.js';
+import { excerpt } from '../protocol/excerpt.js';
 import { describeReplyCode, RESP } from '../protocol/reply-codes.js';
 import { partsFromBody, partsFromQuery, queryOf, type PartsDecoding } from '../protocol/request-parts.js';
 import { RULES, type RuleId } from '../protocol/rules.js';
@@ -192,6 +193,23 @@ function aspectOf(rule: RuleId): ExchangeAspect {
 }
 
 /**
+ * The reply held against the code it answers: its schema, or for an unlisted code E2 and F2 (validateReply),
+ * and privacy (the scanner). The reply's form (T6) was read by readReplyForm; F2 and F3 are the scanner's to say.
+ */
+function judgeReplyToCode(code: string, exchange: Exchange, findings: Findings): void {
+  const shown = isRequestCode(code) ? code : JSON.stringify(excerpt(code));
+  const named = new Set<string>();
+  for (const violation of validateReceivedReply(code, exchange.reply!).violations) {
+    if (violation.rule === 'F2' || violation.rule === 'F3' || violation.rule === 'T6') continue;
+    // One finding per rule and place: a bad date breaks both its format and its pattern.
+    if (named.has(`${violation.rule} ${violation.path}`)) continue;
+    named.add(`${violation.rule} ${violation.path}`);
+    findings.add(violation.rule === 'T9' ? 'dates' : violation.rule === 'E2' ? 'envelope' : 'reply', 'hive', violation.rule, `${shown} reply ${violation.path || '/'} ${explain(violation)}`);
+  }
+  for (const finding of scanForPrivacy({ ...exchange, code })) findings.add('privacy', 'hive', finding.rule, finding.message);
+}
+
+/**
  * Validates one recorded exchange offline: the request's encoding (T4), its
  * envelope (E1, E2) and parts against its code's schema; the reply's form (T6,
  * T7, R1) and schema; privacy (F1–F3, through the scanner every check uses);
@@ -205,31 +223,25 @@ export function validateExchange(exchange: Exchange): ExchangeFinding[] {
   const decoding = decodeRequestParts({ ...exchange.request, method });
   const { code, refusal } = readRequest(exchange.request, method, decoding, findings);
   const json = exchange.reply ? readReplyForm(exchange.reply, method, findings) : undefined;
-  if (!json) return findings.list;
+  if (!json) {
+    // A reply to an unlisted code is judged whatever its form: {"resp":"x"} answered it (F2), a page that is no JSON refused it wrongly (E2).
+    if (exchange.reply && code !== undefined && !isRequestCode(code)) judgeReplyToCode(code, exchange, findings);
+    return findings.list;
+  }
   const { resp } = json;
   const answered = describeReplyCode(resp);
 
-  if (refusal) {
+  // An unlisted code (E2) is judged with its reply below, as validateReply judges it (src/validator/unlisted-code.ts).
+  if (refusal && refusal.rule !== 'E2') {
     const refused = refusal.exactly ? resp === RESP.BAD_REQUEST : resp < 0;
-    // An unlisted code answered with anything but an error is F2's business (privacy), not repeated here.
-    if (!refused && !(refusal.rule === 'E2' && resp >= 0)) {
-      findings.add(aspectOf(refusal.rule), 'hive', refusal.rule, `a request that breaks ${refusal.rule} must be refused${refusal.exactly ? ' with -1.1' : ''}; the Hive answered ${answered}`);
-    }
+    if (!refused) findings.add(aspectOf(refusal.rule), 'hive', refusal.rule, `a request that breaks ${refusal.rule} must be refused${refusal.exactly ? ' with -1.1' : ''}; the Hive answered ${answered}`);
   }
   if (code === undefined) {
     // No code to hold the reply against. A refusal carries nothing but resp; anything else was reported as not refused.
     if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) findings.add('privacy', 'hive', 'F3', `the refusal carries '${member}' beside resp`);
     return findings.list;
   }
-  const named = new Set<string>();
-  for (const violation of validateReceivedReply(code, exchange.reply!).violations) {
-    if (violation.rule === 'F2' || violation.rule === 'F3') continue;
-    // One finding per rule and place: a bad date breaks both its format and its pattern.
-    if (named.has(`${violation.rule} ${violation.path}`)) continue;
-    named.add(`${violation.rule} ${violation.path}`);
-    findings.add(violation.rule === 'T9' ? 'dates' : 'reply', 'hive', violation.rule, `${code} reply ${violation.path || '/'} ${explain(violation)}`);
-  }
-  for (const finding of scanForPrivacy({ ...exchange, code })) findings.add('privacy', 'hive', finding.rule, finding.message);
+  judgeReplyToCode(code, exchange, findings);
   const withoutKey = decoding.kind === 'parts' && typeof decoding.parts.session !== 'string';
   if (isRequestCode(code) && CODES[code].session && requestHeader(exchange.request, 'cookie') !== undefined && withoutKey && resp >= 0) {
     findings.add('cookies', 'hive', 'T8', `${code} without a session part but with a cookie was answered ${answered}: a cookie never stands in for a session key`);

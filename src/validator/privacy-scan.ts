@@ -144,9 +144,8 @@ export function scanForPrivacy(exchange: Exchange): PrivacyFinding[] {
   const json = reply.json;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return findings;
   for (const violation of validateReceivedReply(code, reply).violations) {
+    // E2 (an unlisted code refused with another error than -1.1) reveals nothing: the envelope's business, not privacy's.
     if (violation.rule !== 'F3' && violation.rule !== 'F2') continue;
-    // An unlisted code refused with another error code than -1.1 breaks E2, but reveals nothing: not F2.
-    if (violation.rule === 'F2' && violation.path === '/resp' && (json as { resp: number }).resp < 0) continue;
     findings.push({ rule: violation.rule, message: `${code} reply ${excerpt(violation.path || '/')}: ${violation.message}` });
     const extra = violation.member;
     if (extra === undefined) continue;

@@ -6,6 +6,7 @@ import { excerpt } from '../protocol/excerpt.js';
 import { isReplyCode } from '../protocol/reply-codes.js';
 import type { RuleId } from '../protocol/rules.js';
 import { schemaValidator, type ErrorObject } from './schemas.js';
+import { unlistedCodeFindings } from './unlisted-code.js';
 
 /** One broken rule, with where in the data it is broken. */
 export interface Violation {
@@ -141,22 +142,27 @@ export function validateReceivedReply(code: string, reply: { readonly json?: unk
   return validated;
 }
 
-/** Validates a reply body (parsed JSON) against the reply schema of the code it answers. */
-export function validateReply(code: string, reply: unknown): ValidationResult {
-  if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) {
-    return result([{ rule: 'T6', path: '', message: 'a reply must be a JSON object' }]);
-  }
+/** T6, R1: a reply is a JSON object with a resp from the table, whatever it answers. */
+function replyFormViolations(reply: unknown): Violation[] {
+  if (reply === null || typeof reply !== 'object' || Array.isArray(reply)) return [{ rule: 'T6', path: '', message: 'a reply must be a JSON object' }];
   const resp = (reply as { resp?: unknown }).resp;
-  if (typeof resp !== 'number') return result([{ rule: 'T6', path: '/resp', message: 'a reply must hold a numeric resp' }]);
-  if (!isReplyCode(resp)) return result([{ rule: 'R1', path: '/resp', message: `${resp} is not a reply code of the table` }]);
+  if (typeof resp !== 'number') return [{ rule: 'T6', path: '/resp', message: 'a reply must hold a numeric resp' }];
+  if (!isReplyCode(resp)) return [{ rule: 'R1', path: '/resp', message: `${resp} is not a reply code of the table` }];
+  return [];
+}
+
+/**
+ * Validates a reply body (parsed JSON) against the reply schema of the code it answers. A reply to an
+ * unlisted code is judged as the privacy suite and the fuzz judges judge it (F2, E2), before its form.
+ */
+export function validateReply(code: string, reply: unknown): ValidationResult {
   if (!isRequestCode(code)) {
-    // E2/F2: an unknown code gets -1.1 and nothing else.
-    const extra = Object.keys(reply).filter((k) => k !== 'resp');
-    return result([
-      ...(resp === -1.1 ? [] : [{ rule: 'F2', path: '/resp', message: `an unknown request code was answered ${resp}, not -1.1` }]),
-      ...extra.map((k) => ({ rule: 'F2', path: `/${k}`, message: `an unknown request code's reply carries '${excerpt(k)}'`, member: k })),
-    ]);
+    const judged = unlistedCodeFindings(reply).map(({ rule, path, message, member }) => ({ rule, path, message: `the unlisted code ${message}`, ...(member === undefined ? {} : { member }) }));
+    return result([...judged, ...replyFormViolations(reply)]);
   }
+  const form = replyFormViolations(reply);
+  if (form.length > 0) return result(form);
+  const resp = (reply as { resp: number }).resp;
   const spec = CODES[code];
   const violations: Violation[] = [];
   if (!spec.replies.includes(resp)) violations.push({ rule: spec.rule, path: '/resp', message: `${code} never answers ${resp}` });
