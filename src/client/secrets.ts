@@ -17,6 +17,21 @@ export const MIN_BARE_SECRET_CHARS = 8;
 /** A check's secrets are few; past this, later ones are redacted by part name only. */
 const MAX_SECRETS = 512;
 
+/** "redacted" repeated and cut to the secret's length. */
+function sameLength(value: string): string {
+  return 'redacted'.repeat(Math.ceil(value.length / 8)).slice(0, value.length);
+}
+
+export interface SecretsOptions {
+  /**
+   * Each secret shown as "redacted…" cut to its own length instead of as $PAME_…: traffic that keeps its
+   * lengths validates as the real traffic did (a HAR that `pame validate` reads back: a session key keeps its length).
+   */
+  readonly keepLength?: boolean;
+  /** How many secrets are learned by value (default 512, enough for a check); a whole run's traffic needs them all. */
+  readonly maxSecrets?: number;
+}
+
 function isSecretPart(name: string): name is SecretPart {
   return (SECRET_PARTS as readonly string[]).includes(name);
 }
@@ -62,12 +77,17 @@ export class Secrets {
   /** The JSON string forms of short secrets, as values only (not followed by ':'), in one pattern. */
   private shortForms: RegExp | undefined;
 
-  constructor(passwords: Iterable<string> = []) {
+  private readonly keepLength: boolean;
+  private readonly maxSecrets: number;
+
+  constructor(passwords: Iterable<string> = [], { keepLength = false, maxSecrets = MAX_SECRETS }: SecretsOptions = {}) {
+    this.keepLength = keepLength;
+    this.maxSecrets = maxSecrets;
     for (const pass of passwords) this.add(pass, 'pass');
   }
 
   add(value: unknown, part: SecretPart): void {
-    if (typeof value !== 'string' || value.length === 0 || this.values.has(value) || this.values.size >= MAX_SECRETS) return;
+    if (typeof value !== 'string' || value.length === 0 || this.values.has(value) || this.values.size >= this.maxSecrets) return;
     this.values.set(value, part);
     this.forms = undefined;
   }
@@ -83,11 +103,16 @@ export class Secrets {
     if (isObject(reply?.json)) for (const part of SECRET_PARTS) this.add(reply.json[part], part);
   }
 
+  /** What a report shows instead of `value`, a secret of the kind `part`. */
+  private placeholder(value: string, part: SecretPart): string {
+    return this.keepLength ? sameLength(value) : PLACEHOLDERS[part];
+  }
+
   private replacements(): [string, string][] {
     if (!this.forms) {
       const forms = new Map<string, string>();
       for (const [value, part] of this.values) {
-        const placeholder = PLACEHOLDERS[part];
+        const placeholder = this.placeholder(value, part);
         forms.set(encodeURIComponent(JSON.stringify(value)), `%22${placeholder}%22`);
         if (value.length >= MIN_BARE_SECRET_CHARS) {
           forms.set(JSON.stringify(value), `"${placeholder}"`);
@@ -106,7 +131,10 @@ export class Secrets {
   /** The text with every known secret replaced by its placeholder. */
   redactText(text: string): string {
     for (const [form, placeholder] of this.replacements()) if (text.includes(form)) text = text.split(form).join(placeholder);
-    if (this.shortForms) text = text.replace(this.shortForms, (form) => `"${PLACEHOLDERS[this.values.get(JSON.parse(form) as string)!]}"`);
+    if (this.shortForms) text = text.replace(this.shortForms, (form) => {
+      const value = JSON.parse(form) as string;
+      return `"${this.placeholder(value, this.values.get(value)!)}"`;
+    });
     return text;
   }
 
@@ -119,24 +147,25 @@ export class Secrets {
   redactRequest(request: SentRequest): SentRequest {
     const redacted: { -readonly [K in keyof SentRequest]: SentRequest[K] } = {
       ...request,
-      url: this.redactText(redactQuery(request.url)),
+      url: this.redactText(redactQuery(request.url, (written, part) => {
+        const value = parsedJson(decodedComponent(written) ?? '');
+        return this.placeholder(typeof value === 'string' ? value : '', part);
+      })),
       headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, this.redactText(value)])),
     };
     if (request.body !== undefined) redacted.body = this.redactText(request.body);
-    if (request.bodyBase64 !== undefined) {
-      const bytes = Buffer.from(request.bodyBase64, 'base64').toString('latin1');
-      redacted.bodyBase64 = Buffer.from(this.redactLatin1(bytes), 'latin1').toString('base64');
-    }
+    if (request.bodyBase64 !== undefined) redacted.bodyBase64 = this.redactBase64(request.bodyBase64);
     return redacted;
   }
 
-  /** Bytes held one per character: each secret is looked for as its UTF-8 bytes. */
-  private redactLatin1(bytes: string): string {
+  /** Bytes that are no UTF-8 text, as base64, with each secret looked for as its UTF-8 bytes and replaced. */
+  redactBase64(base64: string): string {
+    let bytes = Buffer.from(base64, 'base64').toString('latin1');
     for (const [form, placeholder] of this.replacements()) {
       const encoded = Buffer.from(form, 'utf8').toString('latin1');
       if (bytes.includes(encoded)) bytes = bytes.split(encoded).join(placeholder);
     }
-    return bytes;
+    return Buffer.from(bytes, 'latin1').toString('base64');
   }
 }
 
@@ -151,8 +180,8 @@ function queryParts(url: string): [string, string][] {
   });
 }
 
-/** The URL with the value of every secret query part replaced by its placeholder (T4: a JSON string, percent-encoded). */
-function redactQuery(url: string): string {
+/** The URL with the value of every secret query part replaced by its placeholder (T4: a JSON string, percent-encoded); `placeholder` gets the value as written. */
+function redactQuery(url: string, placeholder: (written: string, part: SecretPart) => string): string {
   const start = url.indexOf('?');
   if (start < 0) return url;
   const hash = url.indexOf('#', start);
@@ -160,7 +189,7 @@ function redactQuery(url: string): string {
   const pairs = url.slice(start + 1, end).split('&').map((pair) => {
     const equals = pair.indexOf('=');
     const name = decodedComponent(equals < 0 ? pair : pair.slice(0, equals));
-    return name !== undefined && isSecretPart(name) && equals >= 0 ? `${pair.slice(0, equals)}=%22${PLACEHOLDERS[name]}%22` : pair;
+    return name !== undefined && isSecretPart(name) && equals >= 0 ? `${pair.slice(0, equals)}=%22${placeholder(pair.slice(equals + 1), name)}%22` : pair;
   });
   return url.slice(0, start + 1) + pairs.join('&') + url.slice(end);
 }
