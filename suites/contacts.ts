@@ -36,6 +36,27 @@ async function expectDirectory(t: CheckContext, owner: SessionUser, expected: re
   t.check(isDeepStrictEqual(sortedEntries(listed), sortedEntries(expected)), rule, `${why}: expected ${JSON.stringify(sortedEntries(expected))}, listed ${JSON.stringify(listed)}`, listed.exchange);
 }
 
+/**
+ * Adding a blocked user again (L-Q8-add-listed): Q8 gives add the reply 1 and
+ * names only remove as what unblocks, so the entry may stay blocked or be
+ * unblocked. Either way it is listed once, and the blocked user's next message
+ * does what the list says: -3.4 and not delivered while blocked, delivered not.
+ */
+async function expectAddAgainAgrees(t: CheckContext, owner: SessionUser, blocked: SessionUser): Promise<void> {
+  await edit(t, owner, 'Epost_contact_add', blocked.address, RESP.OK, 'Q8', 'adding a blocked user again');
+  const listed = await directory(t, owner);
+  const entries = listed.filter((entry) => entry.contact === blocked.address);
+  if (entries.length !== 1) t.fail('Q9', `after adding the blocked user ${blocked.address} again, the list holds ${entries.length} entries for them: ${JSON.stringify(listed)}`, listed.exchange);
+  const stillBlocked = entries[0]!.blocked;
+  t.note(`adding a blocked user again ${stillBlocked ? 'left the block in force' : 'lifted the block'}; Q8 permits both`);
+  const body = stillBlocked ? 'blocked, then added again' : 'added again, listed unblocked';
+  if (stillBlocked) await expectSendRefused(t, blocked, { to: [owner.address], body }, RESP.NOT_WELCOME, 'Q8', 'the list still shows the sender blocked after they were added again');
+  else await sendMessage(t, blocked, { to: [owner.address], body }, { rule: 'Q8', doing: 'the list shows the sender unblocked after they were added again' });
+  const fresh = await takeNew(t, owner, { rule: 'Q8' });
+  const arrived = fresh.some((m) => m.from === blocked.address && m.body === body);
+  t.check(arrived !== stillBlocked, 'Q8', `the list shows ${blocked.address} ${stillBlocked ? 'blocked' : 'unblocked'} after they were added again, yet their message ${arrived ? 'arrived' : 'did not arrive'}: ${JSON.stringify(fresh.map((m) => m.body))}`, fresh.exchange);
+}
+
 export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
   {
     id: 'PAME-CON-001',
@@ -103,7 +124,7 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
   },
   {
     id: 'PAME-CON-004',
-    title: "Epost_contact_block makes the blocked user's messages fail with -3.4 and reach nothing, shows the entry as blocked, and leaves others' messages alone",
+    title: "Epost_contact_block makes the blocked user's messages fail with -3.4 and reach nothing, shows the entry as blocked, and leaves others' messages alone; adding the blocked user again answers 1, and the block stays or is lifted as the list then says",
     rules: ['Q8', 'Q9', 'Q5'],
     level: 'MUST',
     code: 'Epost_contact_block',
@@ -117,6 +138,7 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
       const allowed = await sendMessage(t, other!, { to: [owner!.address], body: 'from a contact' }, { rule: 'Q8', doing: 'a block stops the blocked user only' });
       const fresh = await takeNew(t, owner!, { rule: 'Q8' });
       t.check(fresh.some((m) => m.msg === allowed.msg), 'Q8', `the message of a user who is not blocked did not arrive: ${JSON.stringify(fresh.map((m) => m.msg))}`, fresh.exchange);
+      await expectAddAgainAgrees(t, owner!, blocked!);
     },
   },
   {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { CheckContext } from '../checks/context.js';
 import type { Exchange } from '../client/exchange.js';
-import { CODES, type RequestCode } from '../protocol/codes.js';
+import type { RequestCode } from '../protocol/codes.js';
 import { textDemand } from '../protocol/content.js';
 import type { RuleId } from '../protocol/rules.js';
 import { peerDomain } from '../peer/domains.js';
@@ -223,14 +223,10 @@ class Add extends ContactStep {
       r.t.expectResp(exchange, -3.3, 'Q8', `${this}: ${contactLabel(this.target)} is not registered`);
       return;
     }
-    if (directory.has(target) && directory.get(target) !== false) {
-      // Adding an address that is blocked (or may be): the profile does not say whether it stays blocked.
-      r.t.expectResp(exchange, CODES.Epost_contact_add.replies, 'Q8', String(this));
-      directory.set(target, undefined);
-    } else {
-      r.t.expectResp(exchange, 1, 'Q8', String(this));
-      if (!directory.has(target)) directory.set(target, false);
-    }
+    // Q8 gives a valid add the reply 1, listed or not, blocked or not.
+    r.t.expectResp(exchange, 1, 'Q8', `${this}${directory.get(target) === true ? ' (blocked before)' : ''}`);
+    // Adding an address that is blocked (or may be) may leave the block or lift it (L-Q8-add-listed): unknown until a list or a send shows it.
+    directory.set(target, directory.has(target) && directory.get(target) !== false ? undefined : false);
     m.record(user.address, target, 'added');
   }
   override toString = () => `u${this.user} adds ${contactLabel(this.target)}`;

@@ -1,7 +1,8 @@
-// The checks touching three latitude points (§6 repair or refuse, Q8 block of
-// an unknown user, M2 fragments), run against the reference Hive, the good
-// Hive taking the other choice, and the bad Hives that overstep the latitude:
-// every permitted choice passes, and what the profile forbids still fails.
+// The checks touching some latitude points (§6 repair or refuse, Q8 block of
+// an unknown user and add of a blocked one, M2 fragments), run against the
+// reference Hive, the good Hive taking the other choice, and the bad Hives that
+// overstep the latitude: every permitted choice passes, and what the profile
+// forbids still fails.
 import { describe, expect, it } from 'vitest';
 import { BAD_HIVES } from '../../fixtures/bad-hives/index.js';
 import { GOOD_HIVES } from '../../fixtures/good-hives/index.js';
@@ -20,6 +21,7 @@ interface Reading {
 const READINGS: Readonly<Record<string, Reading>> = {
   'L-C3-repair-or-refuse': { checks: ['PAME-CS-005'], good: 'step2-repairs', bad: ['delivers-unrepaired', 'repairs-every-fault', 'delivers-unconfirmed'] },
   'L-Q8-block-unknown': { checks: ['PAME-CON-002'], good: 'block-unknown-accepted', bad: ['contacts-sloppy-directory', 'contacts-add-unknown-user'] },
+  'L-Q8-add-listed': { checks: ['PAME-CON-004', 'PAME-FUZZ-006'], good: 'directory-reversed-add-unblocks', bad: ['contacts-readd-listed-unblocked'] },
   'L-M2-fragments': { checks: ['PAME-MSG-006', 'PAME-FUZZ-002', 'PAME-FUZZ-004'], good: 'm2-fragments-accepted', bad: ['msg-script-urls-in-plain'] },
 };
 
