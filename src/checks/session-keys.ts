@@ -17,10 +17,14 @@ export interface KeyVariation {
 
 /**
  * A black-box estimate of how much of a set of keys is random. A position
- * varies when no character fills half the keys there (a counter's high digits
- * and a fixed prefix do not vary); a key's estimate is its number of varying
- * positions times log2 of the alphabet seen at them. It cannot tell a hashed
- * counter from randomness, but it catches keys that are mostly constant.
+ * varies when no character fills more than two thirds of the keys there (a
+ * counter's high digits and a fixed prefix do not vary); a key's estimate is
+ * its number of varying positions times log2 of the alphabet seen at them. It
+ * cannot tell a hashed counter from randomness, but it catches keys that are
+ * mostly constant. Two thirds, not half: the last character of 16 random bytes
+ * in base64url (22 characters, the least U3 allows) is one of 4 values, and
+ * one of them fills over half of 24 keys in about 1 sample of 120, which would deny
+ * the shortest permitted key the 128 bits it carries.
  */
 export function keyVariation(keys: readonly string[]): KeyVariation {
   const chars = keys.map((key) => [...key]);
@@ -31,7 +35,7 @@ export function keyVariation(keys: readonly string[]): KeyVariation {
     const column = chars.map((c) => c[i]).filter((c): c is string => c !== undefined);
     const counts = new Map<string, number>();
     for (const c of column) counts.set(c, (counts.get(c) ?? 0) + 1);
-    varying[i] = column.length >= 2 && Math.max(...counts.values()) * 2 <= column.length;
+    varying[i] = column.length >= 2 && Math.max(...counts.values()) * 3 <= column.length * 2;
     if (varying[i]) column.forEach((c) => alphabet.add(c));
   }
   const bitsPerChar = alphabet.size > 1 ? Math.log2(alphabet.size) : 0;
