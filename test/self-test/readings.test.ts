@@ -3,6 +3,7 @@
 // reference Hive, the good Hive taking the other choice, and the bad Hives that
 // overstep the latitude: every permitted choice passes, and what the profile
 // forbids still fails.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BAD_HIVES } from '../../fixtures/bad-hives/index.js';
 import { GOOD_HIVES } from '../../fixtures/good-hives/index.js';
@@ -52,6 +53,17 @@ describe.concurrent.each(Object.entries(READINGS))('latitude %s', (point, { chec
     const missed = results.filter((r) => r.status !== 'failed' || !r.failures.some((f) => hive.breaks.includes(f.rule)));
     expect(missed, explain(missed)).toEqual([]);
   }, 180_000);
+});
+
+describe('L-C5-ticket-size at the least C5 allows', () => {
+  // The good Hive long-tickets-late-relays-transport-0 takes the longest tickets; every-alternative holds one ticket
+  // factory, so the shortest (128 random bits in 22 characters) meets only the checks that judge the Hive's tickets.
+  it('PAME-CS-013 and PAME-CS-014 pass a Hive whose tickets are 16 random bytes in base64url', async () => {
+    const shortest = (options: HiveOptions) => createHive({ ...options, tamper: { ...options.tamper, ticketFactory: () => randomBytes(16).toString('base64url') } });
+    const results = await verdicts(shortest, ['PAME-CS-013', 'PAME-CS-014']);
+    const notPassed = results.filter((r) => r.status !== 'passed');
+    expect(notPassed, explain(notPassed)).toEqual([]);
+  }, 120_000);
 });
 
 describe('L-M2-fragments under a large fuzz budget', () => {
