@@ -17,7 +17,7 @@ function validContactPart(hive: Hive, parts: Parts): Address | ContactRefusal {
   return typeof contact === 'number' || isValidContact(hive, contact) ? contact : RESP.NOT_A_CONTACT;
 }
 
-/** Q8. Adding an address already in the directory leaves its entry as it is: only remove unblocks. */
+/** Q8. Adding an address already in the directory leaves its entry as it is, a block included (Q8 also permits lifting it: L-Q8-add-listed). */
 export const addContact: Handler<'Epost_contact_add'> = async ({ hive, parts, iam }) => {
   const contact = validContactPart(hive, parts);
   if (typeof contact === 'number') return bare(contact);
