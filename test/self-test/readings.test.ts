@@ -55,12 +55,13 @@ describe.concurrent.each(Object.entries(READINGS))('latitude %s', (point, { chec
   }, 180_000);
 });
 
-describe('L-C5-ticket-size at the least C5 allows', () => {
-  // The good Hive long-tickets-late-relays-transport-0 takes the longest tickets; every-alternative holds one ticket
-  // factory, so the shortest (128 random bits in 22 characters) meets only the checks that judge the Hive's tickets.
-  it('PAME-CS-013 and PAME-CS-014 pass a Hive whose tickets are 16 random bytes in base64url', async () => {
-    const shortest = (options: HiveOptions) => createHive({ ...options, tamper: { ...options.tamper, ticketFactory: () => randomBytes(16).toString('base64url') } });
-    const results = await verdicts(shortest, ['PAME-CS-013', 'PAME-CS-014']);
+describe('L-C5-ticket-size and L-U3-key-size at the least C5 and U3 allow', () => {
+  // The good Hives take longer tickets and keys; every-alternative holds one factory of each, so the shortest
+  // (128 random bits in 22 characters) meet only the checks that judge the Hive's tickets and keys.
+  it('PAME-CS-013, PAME-CS-014 and PAME-SES-012 pass a Hive whose tickets and session keys are 16 random bytes in base64url', async () => {
+    const shortest = () => randomBytes(16).toString('base64url');
+    const create = (options: HiveOptions) => createHive({ ...options, tamper: { ...options.tamper, ticketFactory: shortest, sessionKeyFactory: shortest } });
+    const results = await verdicts(create, ['PAME-CS-013', 'PAME-CS-014', 'PAME-SES-012']);
     const notPassed = results.filter((r) => r.status !== 'passed');
     expect(notPassed, explain(notPassed)).toEqual([]);
   }, 120_000);
