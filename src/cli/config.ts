@@ -1,4 +1,4 @@
-// The options of `pame run` the usual way: defaults, then a config file, then
+// The options of `pame run` (and scan, map) the usual way: defaults, then a config file, then
 // PAME_* environment variables, then flags, into one RunOptions, remembering
 // where each value came from (docs/options.md).
 import { existsSync } from 'node:fs';
@@ -6,8 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Options as YargsOption } from 'yargs';
 import type { RunConfig } from '../generated/schemas.js';
+import { readSchemaFile } from '../paths.js';
+import { PEER_NAMES, parsePeerDomains } from '../peer/domains.js';
 import { familyOf, RULES } from '../protocol/rules.js';
-import { REPORTERS } from '../reports/index.js';
 import { DEFAULT_RUN_OPTIONS, parseAccount, parseHeader, type RunOptions } from '../runner/options.js';
 import { schemaValidator } from '../validator/schemas.js';
 
@@ -31,45 +32,43 @@ interface OptionSpec {
   readonly secret?: (item: string) => string;
 }
 
-const hidePassword = (account: string): string => `${account.slice(0, account.indexOf(':'))}:[redacted]`;
-const hideHeaderValue = (header: string): string => `${header.slice(0, header.indexOf(':'))}: [redacted]`;
+/** What the schema cannot say: flags that are not the key in kebab case (one item a flag), and the lists of secrets. */
+const FLAG_OF: Partial<Record<ConfigKey, string>> = { levels: 'level', users: 'user', headers: 'header', reporters: 'reporter', maxDurationMs: 'max-duration' };
+// A password or a header value may hold commas: such lists are never split on them.
+const SECRET_ITEMS: Partial<Record<ConfigKey, (item: string) => string>> = {
+  users: (account) => `${account.slice(0, account.indexOf(':'))}:[redacted]`,
+  headers: (header) => `${header.slice(0, header.indexOf(':'))}: [redacted]`,
+};
 
-export const RUN_OPTION_SPECS: readonly OptionSpec[] = [
-  { key: 'hive', flag: 'hive', kind: 'string', describe: 'base URL of the Hive under test; without it the embedded reference Hive runs' },
-  { key: 'domain', flag: 'domain', kind: 'string', describe: "the Hive's domain, when Epost_ping does not tell it" },
-  { key: 'reportDir', flag: 'report-dir', kind: 'path', describe: 'where the reports are written' },
-  { key: 'only', flag: 'only', kind: 'list', describe: 'run only these check ids or prefixes' },
-  { key: 'skip', flag: 'skip', kind: 'list', describe: 'leave out these check ids or prefixes' },
-  { key: 'rules', flag: 'rules', kind: 'list', describe: 'run only the checks that name these rules (T4) or rule families (T)' },
-  { key: 'levels', flag: 'level', kind: 'list', choices: ['F', 'MUST', 'SHOULD'], describe: 'run only the checks of these levels' },
-  { key: 'strict', flag: 'strict', kind: 'boolean', describe: 'warnings (SHOULD failures) fail the run too' },
-  { key: 'timeoutMs', flag: 'timeout-ms', kind: 'number', describe: 'deadline of one request' },
-  { key: 'checkTimeoutMs', flag: 'check-timeout-ms', kind: 'number', describe: 'deadline of one check' },
-  { key: 'maxDurationMs', flag: 'max-duration', kind: 'number', describe: 'deadline of the whole run, in ms' },
-  { key: 'maxReplyBytes', flag: 'max-reply-bytes', kind: 'number', describe: 'replies larger than this fail unread' },
-  { key: 'users', flag: 'user', kind: 'list', wholeItems: true, secret: hidePassword, describe: 'NAME:PASS account for a Hive with closed registration' },
-  { key: 'seed', flag: 'seed', kind: 'number', describe: 'fuzzing seed, to replay a run' },
-  { key: 'fuzzRuns', flag: 'fuzz-runs', kind: 'number', describe: 'fuzzing budget per property; 0 turns fuzzing off' },
-  { key: 'concurrency', flag: 'concurrency', kind: 'number', describe: 'requests in flight at most' },
-  { key: 'rate', flag: 'rate', kind: 'number', describe: 'requests per second at most' },
-  { key: 'insecure', flag: 'insecure', kind: 'boolean', describe: 'accept any TLS certificate (shown in the report)' },
-  { key: 'headers', flag: 'header', kind: 'list', wholeItems: true, secret: hideHeaderValue, describe: "'Name: value' sent with every request to the Hive (a gateway's credentials; redacted in reports); repeatable" },
-  { key: 'ca', flag: 'ca', kind: 'path', describe: "PEM file of authorities to trust besides the system's (a private CA)" },
-  { key: 'clientCert', flag: 'client-cert', kind: 'path', describe: 'PEM client certificate for a Hive that asks for one (mTLS); needs --client-key' },
-  { key: 'clientKey', flag: 'client-key', kind: 'path', describe: 'PEM key of --client-cert' },
-  { key: 'proxy', flag: 'proxy', kind: 'string', describe: "outbound HTTP(S) proxy URL for the runner's requests to the Hive (never the peer server's)" },
-  { key: 'waitFor', flag: 'wait-for', kind: 'number', describe: "seconds to wait for the Hive's Epost_ping to answer before the first check (CI starts Hive and runner together)" },
-  { key: 'peerHost', flag: 'peer-host', kind: 'string', describe: 'address the peer server binds' },
-  { key: 'peerPort', flag: 'peer-port', kind: 'number', describe: "port of the peer server; 0 picks a free one (default: 47100 with --hive, which the Hive's domain map names; a free one for the embedded Hive)" },
-  { key: 'peerPublicUrl', flag: 'peer-public-url', kind: 'string', describe: 'URL at which the Hive reaches the peer server' },
-  { key: 'sessionIdleMs', flag: 'session-idle-ms', kind: 'number', describe: "the Hive's idle session expiry, when short enough to observe" },
-  { key: 'waivers', flag: 'waivers', kind: 'path', describe: 'JSON waiver file for known failures' },
-  { key: 'policy', flag: 'policy', kind: 'path', describe: 'JSON ban policy (schemas/run/policy.json): actions by rule, family or level; default profile §9' },
-  { key: 'signingKey', flag: 'signing-key', kind: 'path', describe: 'Ed25519 private key (PEM) to sign the certificate' },
-  { key: 'reporters', flag: 'reporter', kind: 'list', choices: REPORTERS, describe: 'outputs: console; report.json, junit.xml, summary.md, allure-results/ in --report-dir; certificate (certificate.json, exchanges.jsonl, badge.svg or ban-evidence.json)' },
-  { key: 'record', flag: 'record', kind: 'string', choices: ['har'], describe: 'har: every exchange of the run (the checks\', the Hive\'s to the peer server, step 2 back) as traffic.har in --report-dir, secrets redacted' },
-  { key: 'quiet', flag: 'quiet', kind: 'boolean', describe: 'print only the verdict (and the decision under --policy)' },
-];
+interface PropertySchema {
+  readonly type?: string;
+  readonly $ref?: string;
+  readonly enum?: readonly string[];
+  readonly items?: { readonly enum?: readonly string[] };
+  readonly description: string;
+}
+
+/** One option of schemas/run/config.json: its kind from the JSON type ($defs/path marks a path), its choices from an enum, its help from the description. */
+function optionSpec(key: ConfigKey, property: PropertySchema, defs: Readonly<Record<string, PropertySchema>>): OptionSpec {
+  const defName = property.$ref?.replace('#/$defs/', '');
+  const type = property.type ?? (defName ? defs[defName]?.type : undefined);
+  const kind = defName === 'path' ? 'path' : type === 'array' ? 'list' : type === 'integer' || type === 'number' ? 'number' : type === 'boolean' ? 'boolean' : 'string';
+  const choices = property.enum ?? property.items?.enum;
+  const secret = SECRET_ITEMS[key];
+  return {
+    key, kind, describe: property.description,
+    flag: FLAG_OF[key] ?? key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`),
+    ...(choices ? { choices } : {}),
+    ...(secret ? { secret, wholeItems: true } : {}),
+  };
+}
+
+const CONFIG_SCHEMA = readSchemaFile<{ properties: Record<string, PropertySchema>; $defs: Record<string, PropertySchema> }>('run/config.json');
+
+/** Every option, in the schema's order. */
+export const RUN_OPTION_SPECS: readonly OptionSpec[] = Object.entries(CONFIG_SCHEMA.properties)
+  .filter(([key]) => key !== '$schema')
+  .map(([key, property]) => optionSpec(key as ConfigKey, property, CONFIG_SCHEMA.$defs));
 
 const RULE_FAMILIES = new Set([...RULES.keys()].map(familyOf));
 
@@ -97,6 +96,9 @@ export function runFlags(named: readonly string[] = RUN_OPTION_SPECS.map((spec) 
   );
 }
 
+/** --config, of every command that reads the options. */
+export const CONFIG_FLAG: YargsOption = { type: 'string', describe: `a JSON config file (schemas/run/config.json); default ./${CONFIG_FILE} when there is one [PAME_CONFIG]` };
+
 /** A config file, the environment or a flag that cannot be taken: the run is not carried out (exit 3). */
 export class ConfigError extends Error {}
 
@@ -108,15 +110,31 @@ export interface ResolvedRunOptions {
   readonly file?: string;
 }
 
-/** RunOptions in the config file's terms (accounts as NAME:PASS). */
+/** RunOptions in the config file's terms (accounts as NAME:PASS, peer domains as a list). */
 function configShaped(options: RunOptions): RunConfig {
-  const { users, headers, ...rest } = options;
-  return { ...rest, headers: Object.entries(headers).map(([name, value]) => `${name}: ${value}`), only: [...options.only], skip: [...options.skip], rules: [...options.rules], levels: [...options.levels], reporters: [...options.reporters], users: users.map((u) => `${u.name}:${u.pass}`) } as RunConfig;
+  const { users, headers, peerDomains, ...rest } = options;
+  return {
+    ...rest, headers: Object.entries(headers).map(([name, value]) => `${name}: ${value}`), only: [...options.only], skip: [...options.skip], rules: [...options.rules], levels: [...options.levels], reporters: [...options.reporters], users: users.map((u) => `${u.name}:${u.pass}`),
+    ...(peerDomains ? { peerDomains: PEER_NAMES.map((name) => peerDomains[name]) } : {}),
+  } as RunConfig;
 }
 
-function fromConfig(config: RunConfig): RunOptions {
-  const { $schema: _schema, users, headers, ...rest } = config;
-  return { ...(rest as Omit<RunOptions, 'users' | 'headers'>), users: (users ?? []).map(parseAccount), headers: Object.fromEntries((headers ?? []).map(parseHeader)) };
+/** The config file's terms as RunOptions; an item that cannot be read names where its option came from. */
+function fromConfig(config: RunConfig, sources: Readonly<Record<string, string>>): RunOptions {
+  const { $schema: _schema, users, headers, peerDomains, ...rest } = config;
+  const read = <T>(key: ConfigKey, parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw new ConfigError(`${(error as Error).message} (${sources[key]})`);
+    }
+  };
+  return {
+    ...(rest as Omit<RunOptions, 'users' | 'headers' | 'peerDomains'>),
+    users: read('users', () => (users ?? []).map(parseAccount)),
+    headers: read('headers', () => Object.fromEntries((headers ?? []).map(parseHeader))),
+    ...(peerDomains ? { peerDomains: read('peerDomains', () => parsePeerDomains(peerDomains)) } : {}),
+  };
 }
 
 /** One message per schema error, naming the key and where it came from. */
@@ -223,12 +241,7 @@ export async function resolveRunOptions({ flags, env, cwd, configFile }: ConfigS
   if (merged.hive !== undefined && !/^https?:$/.test(URL.canParse(String(merged.hive)) ? new URL(String(merged.hive)).protocol : '')) problems.push(`"hive" must be an http or https URL, not ${JSON.stringify(merged.hive)} (${sources.hive})`);
   if ((merged.clientCert === undefined) !== (merged.clientKey === undefined)) problems.push(`"clientCert" and "clientKey" go together (${sources.clientCert}; ${sources.clientKey})`);
   if (problems.length > 0) throw new ConfigError(`the options are not valid:\n  ${problems.join('\n  ')}`);
-  let options: RunOptions;
-  try {
-    options = fromConfig(merged as RunConfig);
-  } catch (error) {
-    throw new ConfigError(`${(error as Error).message} (${/--header/.test((error as Error).message) ? sources.headers : sources.users})`);
-  }
+  const options = fromConfig(merged as RunConfig, sources);
   return { options, sources: sources as Record<ConfigKey, string>, ...(file ? { file } : {}) };
 }
 

@@ -820,7 +820,7 @@ export interface CertificateSignature {
   value: string;
 }
 /**
- * pame.config.json (or --config FILE): options of `pame run`, named as in docs/options.md. Environment variables (PAME_*) and flags override it; paths in it are relative to the file.
+ * pame.config.json (or --config FILE): options of `pame run`, `pame scan` and `pame map`, named as in docs/options.md; each description is the flag's help text. Environment variables (PAME_*) and flags override it; paths in it are relative to the file.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
  * via the `definition` "run_config".
@@ -828,110 +828,148 @@ export interface CertificateSignature {
 export interface RunConfig {
   $schema?: string;
   /**
-   * Base URL of the Hive under test; absent: the embedded reference Hive.
+   * base URL of the Hive under test; without it the embedded reference Hive runs
    */
   hive?: string;
   /**
-   * The Hive's domain, when Epost_ping does not tell it.
+   * the Hive's domain, when Epost_ping does not tell it
    */
   domain?: string;
+  /**
+   * where the reports are written
+   */
   reportDir?: string;
   /**
-   * Run only these check ids or prefixes.
+   * run only these check ids or prefixes
    */
   only?: string[];
   /**
-   * Leave out these check ids or prefixes.
+   * leave out these check ids or prefixes
    */
   skip?: string[];
   /**
-   * Run only the checks that name one of these rules (T4) or rule families (T).
+   * run only the checks that name these rules (T4) or rule families (T)
    */
   rules?: string[];
   /**
-   * Run only the checks of these levels.
+   * run only the checks of these levels
    */
   levels?: ('F' | 'MUST' | 'SHOULD')[];
   /**
-   * Warnings (SHOULD failures) fail the run too.
+   * warnings (SHOULD failures) fail the run too
    */
   strict?: boolean;
   /**
-   * Deadline of one request.
+   * deadline of one request
    */
   timeoutMs?: number;
   /**
-   * Deadline of one check.
+   * deadline of one check
    */
   checkTimeoutMs?: number;
   /**
-   * Deadline of the whole run.
+   * deadline of the whole run, in ms
    */
   maxDurationMs?: number;
   /**
-   * This interface was referenced by `RunConfig`'s JSON-Schema
-   * via the `definition` "positive".
+   * replies larger than this fail unread
    */
   maxReplyBytes?: number;
   /**
-   * NAME:PASS accounts for a Hive with closed registration.
+   * NAME:PASS account for a Hive with closed registration
    */
   users?: string[];
+  /**
+   * fuzzing seed, to replay a run
+   */
   seed?: number;
+  /**
+   * fuzzing budget per property; 0 turns fuzzing off
+   */
   fuzzRuns?: number;
+  /**
+   * requests in flight at most
+   */
   concurrency?: number;
+  /**
+   * requests per second at most
+   */
   rate?: number;
+  /**
+   * accept any TLS certificate (shown in the report)
+   */
   insecure?: boolean;
   /**
-   * 'Name: value' headers sent with every request to the Hive (a gateway's credentials); never shown in reports.
+   * 'Name: value' sent with every request to the Hive (a gateway's credentials; redacted in reports); repeatable
    */
   headers?: string[];
   /**
-   * Path of PEM certificates of authorities to trust besides the system's.
+   * PEM file of authorities to trust besides the system's (a private CA)
    */
   ca?: string;
   /**
-   * Path of a PEM client certificate, for a Hive that asks for one (mTLS); needs clientKey.
+   * PEM client certificate for a Hive that asks for one (mTLS); needs --client-key
    */
   clientCert?: string;
   /**
-   * Path of the PEM key of clientCert.
+   * PEM key of --client-cert
    */
   clientKey?: string;
   /**
-   * Outbound HTTP(S) proxy for the runner's requests to the Hive (not the peer server's).
+   * outbound HTTP(S) proxy URL for the runner's requests to the Hive (never the peer server's)
    */
   proxy?: string;
   /**
-   * Seconds to wait for the Hive's Epost_ping to answer before the first check; 0: no wait.
+   * seconds to wait for the Hive's Epost_ping to answer before the first check (CI starts Hive and runner together)
    */
   waitFor?: number;
+  /**
+   * address the peer server binds
+   */
   peerHost?: string;
+  /**
+   * port of the peer server; 0 picks a free one (default: 47100 with --hive, which the Hive's domain map names; a free one for the embedded Hive)
+   */
   peerPort?: number;
+  /**
+   * URL at which the Hive reaches the peer server
+   */
   peerPublicUrl?: string;
   /**
-   * This interface was referenced by `RunConfig`'s JSON-Schema
-   * via the `definition` "positive".
+   * three DNS names the peer Hives serve instead of alpha, beta and gamma.pame.test (docs/scan.md): a Hive resolving them by the default base URL needs no map
+   *
+   * @minItems 3
+   * @maxItems 3
+   */
+  peerDomains?: [string, string, string];
+  /**
+   * the Hive's idle session expiry, when short enough to observe
    */
   sessionIdleMs?: number;
   /**
-   * Path of a waiver file.
+   * JSON waiver file for known failures
    */
   waivers?: string;
   /**
-   * Path of a ban policy file.
+   * JSON ban policy (schemas/run/policy.json): actions by rule, family or level; default profile §9
    */
   policy?: string;
   /**
-   * Path of an Ed25519 private key (PEM).
+   * Ed25519 private key (PEM) to sign the certificate
    */
   signingKey?: string;
-  reporters?: ('console' | 'json' | 'junit' | 'summary' | 'allure' | 'certificate')[];
-  quiet?: boolean;
   /**
-   * Record every exchange of the run as traffic.har (HAR 1.2, secrets redacted) in the report directory.
+   * outputs: console; report.json, junit.xml, summary.md, allure-results/ in --report-dir; certificate (certificate.json, exchanges.jsonl, badge.svg or ban-evidence.json)
+   */
+  reporters?: ('console' | 'json' | 'junit' | 'summary' | 'allure' | 'certificate')[];
+  /**
+   * har: every exchange of the run (the checks', the Hive's to the peer server, step 2 back) as traffic.har in --report-dir, secrets redacted
    */
   record?: 'har';
+  /**
+   * print only the verdict (and the decision under --policy)
+   */
+  quiet?: boolean;
 }
 /**
  * One line of the JSONL exchange log `pame proxy --log` writes and `pame validate` reads: one request and its reply, bodies whole.

@@ -27,18 +27,19 @@ export const DEFAULT_PEER_HOST = '127.0.0.1';
 export const DEFAULT_PEER_PORT = 47100;
 
 /**
- * Reads --peer-domains a.example,b.example,c.example: three distinct DNS
- * names the network owns, played as alpha, beta and gamma. Throws naming what is wrong.
+ * Reads --peer-domains a.example,b.example,c.example (or the list a config file
+ * gives): three distinct DNS names the network owns, played as alpha, beta and
+ * gamma. Throws naming what is wrong.
  */
-export function parsePeerDomains(text: string): PeerDomains {
-  const written = text.split(',').map((item) => item.trim()).filter(Boolean);
-  if (written.length !== PEER_NAMES.length) throw new Error(`--peer-domains takes ${PEER_NAMES.length} domains, comma-separated, not ${written.length}`);
+export function parsePeerDomains(given: string | readonly string[]): PeerDomains {
+  const written = (typeof given === 'string' ? given.split(',') : given).map((item) => item.trim()).filter(Boolean);
+  if (written.length !== PEER_NAMES.length) throw new Error(`"peerDomains" takes ${PEER_NAMES.length} domains, comma-separated, not ${written.length}`);
   const domains = written.map((item) => {
     const domain = normalizeDomain(item);
-    if (!domain || !domain.includes('.')) throw new Error(`--peer-domains: ${JSON.stringify(item)} is not a DNS name of two or more labels`);
+    if (!domain || !domain.includes('.')) throw new Error(`"peerDomains": ${JSON.stringify(item)} is not a DNS name of two or more labels`);
     return domain;
   });
-  if (new Set(domains).size !== domains.length) throw new Error(`--peer-domains: ${domains.join(', ')} are not three distinct names`);
+  if (new Set(domains).size !== domains.length) throw new Error(`"peerDomains": ${domains.join(', ')} are not three distinct names`);
   return { alpha: domains[0]!, beta: domains[1]!, gamma: domains[2]! };
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_FILE, ConfigError, renderResolvedOptions, resolveRunOptions } from '../../src/cli/config.js';
+import { CONFIG_FILE, ConfigError, envName, renderResolvedOptions, resolveRunOptions, RUN_OPTION_SPECS, runFlags } from '../../src/cli/config.js';
 import { DEFAULT_RUN_OPTIONS } from '../../src/runner/options.js';
 import { packageRoot } from '../../src/paths.js';
 
@@ -89,6 +89,36 @@ describe('resolveRunOptions', () => {
     expect(text).toMatch(/^seed +5 +flag --seed$/m);
     expect(text).toMatch(/^quiet +true +env PAME_QUIET$/m);
     expect(text).toMatch(/^reportDir +reports +default$/m);
+  });
+});
+
+describe('the options, from schemas/run/config.json', () => {
+  it('are read by their JSON type: a list splits on commas, a number and a boolean are parsed, a path is relative to the file', async () => {
+    const flags = runFlags();
+    expect(flags['level']).toMatchObject({ type: 'string', array: true, choices: ['F', 'MUST', 'SHOULD'] });
+    expect(flags['timeout-ms']).toMatchObject({ type: 'number' });
+    expect(flags['max-duration']?.describe).toBe('deadline of the whole run, in ms [PAME_MAX_DURATION]');
+    expect(flags['insecure']).toMatchObject({ type: 'boolean' });
+    expect(flags['record']).toMatchObject({ type: 'string', choices: ['har'] });
+    expect(Object.keys(flags)).not.toContain('$schema');
+    const cwd = await inDir({ signingKey: 'keys/sign.pem', peerDomains: ['p.example', 'q.example', 'r.example'] });
+    const { options, sources } = await resolveRunOptions({ flags: {}, env: {}, cwd });
+    expect(options.signingKey).toBe(join(cwd, 'keys/sign.pem'));
+    expect(options.peerDomains).toEqual({ alpha: 'p.example', beta: 'q.example', gamma: 'r.example' });
+    expect(sources.peerDomains).toMatch(/^file /);
+  });
+
+  it('take the peer domains from PAME_PEER_DOMAINS and --peer-domains too, and refuse three that are not distinct names', async () => {
+    const cwd = await inDir(undefined);
+    expect((await resolveRunOptions({ flags: {}, env: { PAME_PEER_DOMAINS: 'a.example, b.example,c.example' }, cwd })).options.peerDomains).toEqual({ alpha: 'a.example', beta: 'b.example', gamma: 'c.example' });
+    await expect(resolveRunOptions({ flags: { 'peer-domains': ['a.example,a.example,c.example'] }, env: {}, cwd })).rejects.toThrow(/not three distinct names \(flag --peer-domains\)/);
+    await expect(resolveRunOptions({ flags: {}, env: { PAME_PEER_DOMAINS: 'a.example,b.example' }, cwd })).rejects.toThrow(/"peerDomains" must NOT have fewer than 3 items \(env PAME_PEER_DOMAINS\)/);
+  });
+
+  it('are each a row of docs/options.md: file key, flag and variable', async () => {
+    const doc = await readFile(join(packageRoot, 'docs', 'options.md'), 'utf8');
+    const rows = new Set([...doc.matchAll(/^\| (\w+) \| (--[\w-]+) \| (PAME_\w+) \|/gm)].map((row) => row.slice(1, 4).join(' ')));
+    expect(rows).toEqual(new Set(RUN_OPTION_SPECS.map((spec) => `${spec.key} --${spec.flag} ${envName(spec)}`)));
   });
 });
 

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_PEER_HOST, DEFAULT_PEER_PORT, parsePeerDomains, peerMap, type PeerDomains } from '../../peer/domains.js';
+import { DEFAULT_PEER_PORT, peerMap } from '../../peer/domains.js';
+import { EXIT } from '../../runner/verdict.js';
+import { CONFIG_FLAG, ConfigError, resolveRunOptions, runFlags } from '../config.js';
 
 interface MapArgs {
-  'peer-host': string;
-  'peer-port': number;
-  'peer-public-url'?: string;
-  'peer-domains'?: PeerDomains;
+  config?: string;
+  [flag: string]: unknown;
 }
 
 export const mapCommand: CommandModule<object, MapArgs> = {
@@ -13,11 +13,18 @@ export const mapCommand: CommandModule<object, MapArgs> = {
   describe: 'Print the domain map (--resolve form) a Hive under test needs to reach the runner\'s peer Hives',
   builder: (y) =>
     y
-      .option('peer-host', { type: 'string', default: DEFAULT_PEER_HOST })
-      .option('peer-port', { type: 'number', default: DEFAULT_PEER_PORT })
-      .option('peer-public-url', { type: 'string', describe: 'the URL the Hive reaches the peer server at' })
-      .option('peer-domains', { type: 'string', coerce: parsePeerDomains, describe: 'three DNS names the peer Hives serve instead of alpha, beta and gamma.pame.test' }) as never,
-  handler: (args) => {
-    process.stdout.write(peerMap({ host: args['peer-host'], port: args['peer-port'], ...(args['peer-public-url'] ? { publicUrl: args['peer-public-url'] } : {}), ...(args['peer-domains'] ? { domains: args['peer-domains'] } : {}) }) + '\n');
+      // The peer options of `pame run`, from the same config file and PAME_* variables, so the map is the run's.
+      .options(runFlags(['peer-host', 'peer-port', 'peer-public-url', 'peer-domains']))
+      .option('config', CONFIG_FLAG) as never,
+  handler: async (args) => {
+    try {
+      const { options } = await resolveRunOptions({ flags: args, env: process.env, cwd: process.cwd(), ...(args.config ? { configFile: args.config } : {}) });
+      // A map is written before the Hive under test starts, so for a --hive run: the port the run takes then.
+      process.stdout.write(peerMap({ host: options.peerHost, port: options.peerPort ?? DEFAULT_PEER_PORT, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}), ...(options.peerDomains ? { domains: options.peerDomains } : {}) }) + '\n');
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`pame map: ${error.message}\n`);
+      process.exitCode = EXIT.NOT_CARRIED_OUT;
+    }
   },
 };

@@ -5,17 +5,15 @@ import { writeReports } from '../../reports/index.js';
 import { loadSigner } from '../../reports/certificate.js';
 import { foldToWidth, progressPrinter, renderSummary, styleFor } from '../../reports/console.js';
 import { rerunOptions } from '../../compare/rerun.js';
-import { parsePeerDomains, type PeerDomains } from '../../peer/domains.js';
 import type { RunOptions } from '../../runner/options.js';
 import { RunAbort, runConformance } from '../../runner/run.js';
 import { EXIT } from '../../runner/verdict.js';
-import { CONFIG_FILE, ConfigError, renderResolvedOptions, resolveRunOptions, runFlags, type ResolvedRunOptions } from '../config.js';
+import { CONFIG_FLAG, ConfigError, renderResolvedOptions, resolveRunOptions, runFlags, type ResolvedRunOptions } from '../config.js';
 
 interface RunArgs {
   config?: string;
   'print-config': boolean;
   'dry-run': boolean;
-  'peer-domains'?: PeerDomains;
   'rerun-failed'?: string;
   [flag: string]: unknown;
 }
@@ -23,12 +21,11 @@ interface RunArgs {
 /**
  * The run's options from its arguments: defaults, config file, PAME_* variables,
  * flags (src/cli/config.ts), the rule and level selection folded in, then what
- * --peer-domains and --rerun-failed add. Throws ConfigError or RunAbort.
+ * --rerun-failed adds. Throws ConfigError or RunAbort.
  */
 export async function optionsFromArgs(args: RunArgs): Promise<{ resolved: ResolvedRunOptions; options: RunOptions }> {
   const resolved = await resolveRunOptions({ flags: args, env: process.env, cwd: process.cwd(), ...(args.config ? { configFile: args.config } : {}) });
-  const selected = foldRuleSelection(resolved.options);
-  const options = args['peer-domains'] ? { ...selected, peerDomains: args['peer-domains'] } : selected;
+  const options = foldRuleSelection(resolved.options);
   return { resolved, options: args['rerun-failed'] ? await rerunOptions(args['rerun-failed'], options) : options };
 }
 
@@ -38,10 +35,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
   builder: (y) =>
     y
       .options(runFlags())
-      .option('config', { type: 'string', describe: `a JSON config file (schemas/run/config.json); default ./${CONFIG_FILE} when there is one [PAME_CONFIG]` })
+      .option('config', CONFIG_FLAG)
       .option('print-config', { type: 'boolean', default: false, describe: 'print the resolved options and where each came from, and stop' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'list the checks that would run, like `pame list`' })
-      .option('peer-domains', { type: 'string', coerce: parsePeerDomains, describe: 'three DNS names the peer Hives serve instead of alpha, beta and gamma.pame.test (docs/scan.md): a Hive resolving them by the default base URL needs no map' })
       .option('rerun-failed', { type: 'string', describe: 'a report directory: rerun only its failed and errored checks, against its Hive (unless --hive) with its seed; the report says it is a partial rerun' }) as never,
   handler: async (args) => {
     let resolved: ResolvedRunOptions;
