@@ -6,6 +6,7 @@ import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
 import { readPage, sendMessage, type SessionUser } from '../src/checks/conversation-steps.js';
 import { contactsOf } from '../src/checks/account-steps.js';
 import { sameList } from '../src/checks/lists.js';
+import type { RuleId } from '../src/protocol/rules.js';
 
 /** The Hive's domain; the checks that need it are declared for a request code, so they are skipped without it. */
 function domainOf(t: CheckContext): string {
@@ -15,6 +16,15 @@ function domainOf(t: CheckContext): string {
 /** The same name with every other letter upper-case: AbCd… (A1: the Hive must not care). */
 function mixedCase(text: string): string {
   return [...text].map((char, i) => (i % 2 === 0 ? char.toUpperCase() : char)).join('');
+}
+
+/** Registers a fresh user under the address `written` makes of its name (resp 1, or the check ends under `rule`). */
+async function registerWritten(t: CheckContext, prefix: string, written: (name: string) => string, rule: RuleId, doing = 'registering'): Promise<{ name: string; pass: string; registered: string }> {
+  const name = t.uniqueName(prefix);
+  const pass = randomBytes(12).toString('base64url');
+  const registered = written(name);
+  t.expectResp(await t.call('Epost_user_register', { iam: registered, pass }), 1, rule, `${doing} ${registered}`);
+  return { name, pass, registered };
 }
 
 /** The addresses a reply writes: from and to of its Messages, contact of its directory entries. */
@@ -37,10 +47,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
     needs: ['registration'],
     async run(t) {
       const domain = domainOf(t);
-      const name = t.uniqueName('case');
-      const pass = randomBytes(12).toString('base64url');
-      const mixed = `${mixedCase(name)}::${domain.toUpperCase()}`;
-      t.expectResp(await t.call('Epost_user_register', { iam: mixed, pass }), 1, 'A1', `registering ${mixed}`);
+      const { name, pass, registered: mixed } = await registerWritten(t, 'case', (name) => `${mixedCase(name)}::${domain.toUpperCase()}`, 'A1');
       const lower = `${name}::${domain}`;
       t.expectResp(await t.call('Epost_user_register', { iam: lower, pass }), -1.304, 'A1', `registering ${lower} after ${mixed}: the same user`);
       const sessions: string[] = [];
@@ -87,10 +94,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
     needs: ['registration'],
     async run(t) {
       const domain = domainOf(t);
-      const name = t.uniqueName('mixed');
-      const pass = randomBytes(12).toString('base64url');
-      const registered = `${mixedCase(name)}::${domain}`;
-      t.expectResp(await t.call('Epost_user_register', { iam: registered, pass }), 1, 'A1', `registering ${registered}`);
+      const { name, pass, registered } = await registerWritten(t, 'mixed', (name) => `${mixedCase(name)}::${domain}`, 'A1');
       // Logged in and writing as registered: a Hive that keeps the case it was given shows it in what follows.
       const mixed = { name, pass, address: registered };
       const user = { ...mixed, session: await t.login(mixed) };
@@ -120,9 +124,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
     needs: ['registration'],
     async run(t) {
       const domain = domainOf(t);
-      const name = t.uniqueName('bare');
-      const pass = randomBytes(12).toString('base64url');
-      t.expectResp(await t.call('Epost_user_register', { iam: name, pass }), 1, 'A2', `registering the bare name ${name}`);
+      const { name, pass } = await registerWritten(t, 'bare', (name) => name, 'A2', 'registering the bare name');
       const registered = { name, pass, address: `${name}::${domain}` };
       const user = { ...registered, session: await t.login(registered) };
       t.expectResp(await t.call('Epost_contact_list', { iam: name }, { session: user.session }), 1, 'A2', `a session request with the bare iam ${name}`);
