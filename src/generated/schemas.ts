@@ -41,6 +41,13 @@ export type ContactNotWelcome = -3.4;
  */
 export type AddressInput = string;
 /**
+ * The key Epost_session_open returned (U1), which every session request carries.
+ *
+ * This interface was referenced by `Envelope`'s JSON-Schema
+ * via the `definition` "session".
+ */
+export type SessionKey = string;
+/**
  * RFC 3339 in UTC, written with Z (T9).
  *
  * This interface was referenced by `Message`'s JSON-Schema
@@ -73,10 +80,7 @@ export type DeliveredMessage = Message;
  */
 export type ContactAddRequest = Envelope & {
   w: 'Epost_contact_add';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
   contact: AddressInput;
 };
 /**
@@ -87,10 +91,7 @@ export type ContactAddRequest = Envelope & {
  */
 export type ContactBlockRequest = Envelope & {
   w: 'Epost_contact_block';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
   contact: AddressInput;
 };
 /**
@@ -101,10 +102,7 @@ export type ContactBlockRequest = Envelope & {
  */
 export type ContactListRequest = Envelope & {
   w: 'Epost_contact_list';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
 };
 /**
  * Q8: remove a contact in the session user's directory.
@@ -114,10 +112,7 @@ export type ContactListRequest = Envelope & {
  */
 export type ContactRemoveRequest = Envelope & {
   w: 'Epost_contact_remove';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
   contact: AddressInput;
 };
 /**
@@ -128,10 +123,7 @@ export type ContactRemoveRequest = Envelope & {
  */
 export type ConvNewRequest = Envelope & {
   w: 'Epost_conv_new';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
   conv?: string;
 };
 /**
@@ -142,10 +134,7 @@ export type ConvNewRequest = Envelope & {
  */
 export type ConvOldRequest = Envelope & {
   w: 'Epost_conv_old';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
   conv: string;
   /**
    * E4: offset.
@@ -190,10 +179,7 @@ export type MsgRelayRequest = Envelope & {
  */
 export type MsgSendRequest = Envelope & {
   w: 'Epost_msg_send';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
   /**
    * @minItems 1
    * @maxItems 50
@@ -223,10 +209,7 @@ export type PingRequest = Envelope & {
  */
 export type SessionCloseRequest = Envelope & {
   w: 'Epost_session_close';
-  /**
-   * The key Epost_session_open returned (U1).
-   */
-  session: string;
+  session: SessionKey;
 };
 /**
  * Q3: open a session for iam.
@@ -330,6 +313,19 @@ export interface Message {
   body: SafeText1;
 }
 /**
+ * The resp: 1 reply of Epost_conv_new and Epost_conv_old (Q6, Q7): one or more messages, newest first, each with its conv.
+ *
+ * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
+ * via the `definition` "common_messages-reply".
+ */
+export interface MessagesOk {
+  resp: 1;
+  /**
+   * @minItems 1
+   */
+  msgs: [DeliveredMessage, ...DeliveredMessage[]];
+}
+/**
  * Q8: 1, or -3.3 for a malformed address or unknown local user.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
@@ -386,17 +382,6 @@ export interface ConvNewReply {
   resp: ReplyCode & (1 | 0 | -3.2 | -1 | -1.1 | -1.3 | -1.303);
 }
 /**
- * This interface was referenced by `ConvNewReply`'s JSON-Schema
- * via the `definition` "ok".
- */
-export interface ConvNewOk {
-  resp: 1;
-  /**
-   * @minItems 1
-   */
-  msgs: [DeliveredMessage, ...DeliveredMessage[]];
-}
-/**
  * Q7: a page of a conversation, newest first; 0 past the end.
  *
  * This interface was referenced by `PameSchemaBundle`'s JSON-Schema
@@ -404,17 +389,6 @@ export interface ConvNewOk {
  */
 export interface ConvOldReply {
   resp: ReplyCode & (1 | 0 | -3.2 | -1 | -1.1 | -1.3 | -1.303);
-}
-/**
- * This interface was referenced by `ConvOldReply`'s JSON-Schema
- * via the `definition` "ok".
- */
-export interface ConvOldOk {
-  resp: 1;
-  /**
-   * @minItems 1
-   */
-  msgs: [DeliveredMessage, ...DeliveredMessage[]];
 }
 /**
  * Q11: the Message for a ticket this Hive issued to a recipient domain; 0 otherwise.
