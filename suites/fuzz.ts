@@ -3,6 +3,8 @@
 // (--seed) within the run's budget (--fuzz-runs); a failure shows the shrunk
 // counterexample, how to replay it, and the curl lines of its requests.
 import { defineSuite } from '../src/checks/check.js';
+import type { CheckContext } from '../src/checks/context.js';
+import type { FuzzProperty } from '../src/fuzz/runner.js';
 import { REQUEST_CODES, CODES } from '../src/protocol/codes.js';
 import {
   anyRequestGetsAReply,
@@ -20,6 +22,9 @@ import {
  */
 const FUZZ_CHECK_MS = 90_000;
 
+/** The budget and the run of a check that fuzzes one property. */
+const fuzzing = <S>(arrange: (t: CheckContext) => Promise<FuzzProperty<S>>) => ({ timeoutMs: FUZZ_CHECK_MS, run: (t: CheckContext) => runFuzz(t, arrange) });
+
 /** The rules a near-valid request can break, the request codes' own sections included. */
 const REQUEST_RULES = ['T4', 'T5', 'E1', 'E2', 'E4', 'U1', 'A1', 'M1', 'M2', ...new Set(REQUEST_CODES.map((code) => CODES[code].rule))];
 
@@ -30,8 +35,7 @@ export const fuzzSuite = defineSuite('fuzz', 'Fuzzing and model-based testing', 
     rules: ['T6', 'T7', 'R1'],
     level: 'MUST',
     code: '*',
-    timeoutMs: FUZZ_CHECK_MS,
-    run: (t) => runFuzz(t, anyRequestGetsAReply),
+    ...fuzzing(anyRequestGetsAReply),
   },
   {
     id: 'PAME-FUZZ-002',
@@ -39,8 +43,7 @@ export const fuzzSuite = defineSuite('fuzz', 'Fuzzing and model-based testing', 
     rules: REQUEST_RULES,
     level: 'MUST',
     code: '*',
-    timeoutMs: FUZZ_CHECK_MS,
-    run: (t) => runFuzz(t, invalidPartsAreRefused),
+    ...fuzzing(invalidPartsAreRefused),
   },
   {
     id: 'PAME-FUZZ-003',
@@ -48,8 +51,7 @@ export const fuzzSuite = defineSuite('fuzz', 'Fuzzing and model-based testing', 
     rules: ['F3'],
     level: 'F',
     code: '*',
-    timeoutMs: FUZZ_CHECK_MS,
-    run: (t) => runFuzz(t, repliesHoldOnlyTheirMembers),
+    ...fuzzing(repliesHoldOnlyTheirMembers),
   },
   {
     id: 'PAME-FUZZ-004',
@@ -57,8 +59,7 @@ export const fuzzSuite = defineSuite('fuzz', 'Fuzzing and model-based testing', 
     rules: ['T5', 'M1', 'M2'],
     level: 'MUST',
     code: 'Epost_msg_send',
-    timeoutMs: FUZZ_CHECK_MS,
-    run: (t) => runFuzz(t, unicodeRoundTrips),
+    ...fuzzing(unicodeRoundTrips),
   },
   {
     id: 'PAME-FUZZ-005',
@@ -66,8 +67,7 @@ export const fuzzSuite = defineSuite('fuzz', 'Fuzzing and model-based testing', 
     rules: ['E2', 'F2'],
     level: 'F',
     code: '*',
-    timeoutMs: FUZZ_CHECK_MS,
-    run: (t) => runFuzz(t, unknownCodesFail),
+    ...fuzzing(unknownCodesFail),
   },
   {
     id: 'PAME-FUZZ-006',
@@ -76,7 +76,6 @@ export const fuzzSuite = defineSuite('fuzz', 'Fuzzing and model-based testing', 
     level: 'MUST',
     code: '*',
     needs: ['registration'],
-    timeoutMs: FUZZ_CHECK_MS,
-    run: (t) => runFuzz(t, sequencesFollowTheModel),
+    ...fuzzing(sequencesFollowTheModel),
   },
 ]);
