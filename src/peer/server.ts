@@ -73,6 +73,8 @@ export class PeerServer {
   private readonly limits: PeerLimits;
   private readonly client: HiveClient;
   private readonly closing = new AbortController();
+  /** The requests being served: close() waits for them, so each is recorded (onExchange) before close() returns. */
+  private readonly serving = new Set<Promise<void>>();
   private readonly maxBodyBytes: number;
   /** The request paths of each peer Hive: its public path, and the bare /name/ a path-stripping proxy leaves. */
   private readonly paths: ReadonlyMap<string, PeerName>;
@@ -99,9 +101,7 @@ export class PeerServer {
   /** Starts listening on options.peer.host and .port (0: a free port, then reflected in the map). */
   static async start(options: PeerServerOptions): Promise<PeerServer> {
     let peer: PeerServer | undefined;
-    const server = createServer((req, res) => {
-      peer?.serve(req, res).catch(() => res.destroy());
-    });
+    const server = createServer((req, res) => peer?.accept(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.peer.port, options.peer.host, () => {
@@ -159,6 +159,12 @@ export class PeerServer {
     return this.options.hiveDomain === undefined ? undefined : systemAddress(this.options.hiveDomain);
   }
 
+  /**
+   * Stops listening and ends every connection, then waits for the requests
+   * still being served: the abort cuts their scripted delays and step 2
+   * fetches short, and each is handed to onExchange before close() returns,
+   * so a recording closed after the peer holds the run's last exchanges.
+   */
   async close(): Promise<void> {
     this.closing.abort();
     await new Promise<void>((resolve) => {
@@ -166,10 +172,17 @@ export class PeerServer {
       // Held (hanging) requests and keep-alive connections would hold close() open.
       this.server.closeAllConnections();
     });
+    await Promise.all(this.serving);
     await this.client.close();
   }
 
   // ---- serving -------------------------------------------------------------
+
+  private accept(req: IncomingMessage, res: ServerResponse): void {
+    const served = this.serve(req, res).catch(() => void res.destroy());
+    this.serving.add(served);
+    void served.finally(() => this.serving.delete(served));
+  }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     req.on('error', () => undefined);
@@ -268,7 +281,7 @@ export class PeerServer {
       request.unattributed = `the peer's budget of ${this.limits.relays} relays for a run is spent: refused without fetching`;
       return deny();
     }
-    const fetch = await this.client.call('Epost_msg_fetch', { iam: systemAddress(this.domainOf(peer)), ticket });
+    const fetch = await this.client.call('Epost_msg_fetch', { iam: systemAddress(this.domainOf(peer)), ticket }, { signal: this.closing.signal });
     const to = respOf(fetch) === 1 ? (fetch.reply?.json as { msg?: { to?: unknown } }).msg?.to : undefined;
     const recipients = Array.isArray(to) ? to.filter((a): a is string => typeof a === 'string').map((a) => a.toLowerCase()) : [];
     const local = recipients.filter((address) => address.endsWith(`::${this.domainOf(peer)}`));

@@ -1,10 +1,11 @@
 // The runner's peer server on its own: where it listens, what it records, how
 // it answers the tickets it issued and everything else, and that it takes the
 // Hive's relays like any Hive.
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HiveClient } from '../../src/client/index.js';
-import { respOf } from '../../src/client/exchange.js';
+import { respOf, type Exchange } from '../../src/client/exchange.js';
 import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { confirm, deny, hang, late, redirect } from '../../src/peer/answers.js';
 import { peerMap, peerSystemAddress } from '../../src/peer/domains.js';
@@ -144,6 +145,22 @@ describe('the peer server', () => {
     await expect.poll(() => peer.requests.length).toBe(1);
     await peer.close();
     expect((await pending).failure?.kind).toBe('network');
+  });
+
+  it('records the relay it is taking when it closes, and its step 2 cut short, before close() returns', async () => {
+    // A Hive that never answers step 2: only the close can end the peer's fetch (its own deadline is far off).
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => (silent.closeAllConnections(), silent.close(() => resolve()))) });
+    const recorded: string[] = [];
+    const record = (route: string) => (exchange: Exchange) => recorded.push(`${route} ${exchange.code} ${exchange.failure?.kind ?? exchange.reply?.status}`);
+    const { port } = silent.address() as AddressInfo;
+    const peer = await PeerServer.start({ peer: { host: '127.0.0.1', port: 0 }, hiveUrl: `http://127.0.0.1:${port}/`, hiveDomain: HIVE_DOMAIN, client: { timeoutMs: 600_000, onExchange: record('peer→hive') }, onExchange: record('hive→peer') });
+    const pending = clientFor(peer, 'alpha', 600_000).call('Epost_msg_relay', { iam: HIVE_PSYCHOCAT, ticket: 'a-ticket-the-hive-issued' });
+    await expect.poll(() => peer.requests.length).toBe(1);
+    await peer.close();
+    expect(recorded.sort()).toEqual(['hive→peer Epost_msg_relay 200', 'peer→hive Epost_msg_fetch cancelled']);
+    await pending;
   });
 });
 
