@@ -113,10 +113,15 @@ function describeCounterexample(t: CheckContext, finding: Finding, counterexampl
   ].join('\n');
 }
 
-/** Time left for shrinking: half of what remains of the check's budget, within bounds. */
+/**
+ * Time left for shrinking: half of what remains of the check's budget, and no
+ * more than a twentieth of the whole budget (at least 5 s), so a run stays
+ * short; a longer budget buys a longer shrink, which a loaded machine needs
+ * to reach the same counterexample (shrinking itself is deterministic).
+ */
 function shrinkBudgetMs(t: CheckContext, startedAt: number): number {
   const budget = t.spec.timeoutMs ?? t.settings.checkTimeoutMs;
-  return Math.max(500, Math.min(5_000, (budget - (Date.now() - startedAt)) / 2));
+  return Math.max(500, Math.min(Math.max(5_000, budget / 20), (budget - (Date.now() - startedAt)) / 2));
 }
 
 /**
