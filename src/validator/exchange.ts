@@ -238,7 +238,7 @@ export function validateExchange(exchange: Exchange): ExchangeFinding[] {
   }
   if (code === undefined) {
     // No code to hold the reply against. A refusal carries nothing but resp; anything else was reported as not refused.
-    if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) findings.add('privacy', 'hive', 'F3', `the refusal carries '${member}' beside resp`);
+    if (resp < 0) for (const member of Object.keys(json).filter((k) => k !== 'resp')) findings.add('privacy', 'hive', 'F3', `the refusal carries '${excerpt(member)}' beside resp`);
     return findings.list;
   }
   judgeReplyToCode(code, exchange, findings);

@@ -5,6 +5,7 @@ import type { Exchange } from '../../src/client/exchange.js';
 import { encodeQuery } from '../../src/client/client.js';
 import { decodeRequestParts, validateExchange } from '../../src/validator/exchange.js';
 import { recordedExchange } from '../../src/validator/recorded.js';
+import { EXCERPT_CHARS } from '../../src/protocol/excerpt.js';
 
 const BASE = 'http://127.0.0.1:8080/';
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -51,6 +52,13 @@ describe('decodeRequestParts (T4)', () => {
 });
 
 describe('validateExchange', () => {
+  it('quotes a member a refusal carries as an excerpt, however long its name (the Hive is an adversary)', () => {
+    const name = 'x'.repeat(1024 * 1024);
+    const findings = validateExchange(exchange({ method: 'PUT', body: '{}' }, { body: { resp: -1.1, [name]: 1 } }));
+    expect(findings.map((f) => f.rule)).toEqual(['F3']);
+    expect(findings[0]!.message).toBe(`the refusal carries '${'x'.repeat(EXCERPT_CHARS)}… (1048576 characters)' beside resp`);
+  });
+
   it('finds nothing in conformant exchanges, refusals included', () => {
     expect(found(post({ w: 'Epost_ping', iam: 'ana' }, { body: { resp: 1, hive: 'h.example', version: '0.2.1' } }))).toEqual([]);
     expect(found(post({ w: 'Epost_session_open', iam: 'ana', pass: 'x' }, { status: 401, body: { resp: -1.301 } }))).toEqual([]);
