@@ -56,9 +56,8 @@ describe('pame proxy against a hostile Hive', () => {
       timers.push(setInterval(() => res.write(' '), 50));
     });
     const { client, exchanges } = await proxied(hive.url, { timeoutMs: 600 });
-    const started = Date.now();
     const exchange = await client.call('Epost_ping', { iam: 'ana' });
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // A 502, not the client's own 5 s timeout: the proxy's deadline ended it, however late a loaded machine ran it.
     expect(exchange.reply?.status).toBe(502);
     await new Promise((resolve) => setImmediate(resolve));
     expect(exchanges[0]?.failure?.kind).toBe('timeout');
