@@ -16,6 +16,9 @@ const HIVE_DOMAIN = 'hive.pame.test';
 const HIVE_PSYCHOCAT = `psychocat::${HIVE_DOMAIN}`;
 const MESSAGE = { msg: 'm1', from: 'ana::alpha.pame.test', to: ['bob::hive.pame.test'], date: '2025-03-14T15:09:26Z', ip: '198.51.100.23', subject: 's', format: 'plain', body: 'b' };
 
+/** How long a poll waits for what the peer is sure to do: vitest's 1 s default is not enough on a loaded machine, and a poll ends as soon as it holds. */
+const SETTLES = { timeout: 10_000 };
+
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((thing) => thing.close()));
@@ -85,7 +88,7 @@ describe('the peer server', () => {
       write(Math.ceil((2 * DEFAULT_PEER_MAX_BODY_BYTES) / chunk.length));
     });
     expect(['connection ended', 'status 413']).toContain(ended);
-    await expect.poll(() => peer.requests[0]?.unexpected?.rule).toBe('Q10');
+    await expect.poll(() => peer.requests[0]?.unexpected?.rule, SETTLES).toBe('Q10');
   });
 
   it('answers a ticket it never issued with 0, and records that no scenario owns it', async () => {
@@ -124,7 +127,7 @@ describe('the peer server', () => {
     const slow = peer.script.issue('scenario', { alpha: late(300, confirm(MESSAGE)) });
     const moved = peer.script.issue('scenario', { alpha: redirect(peer.elsewhere('moved'), MESSAGE) });
     const held = peer.script.issue('scenario', { alpha: hang() });
-    const alpha = clientFor(peer, 'alpha', 1_000);
+    const alpha = clientFor(peer, 'alpha');
     expect((await alpha.call('Epost_msg_fetch', { iam: HIVE_PSYCHOCAT, ticket: denied })).reply?.json).toEqual({ resp: 0 });
     const late300 = await alpha.call('Epost_msg_fetch', { iam: HIVE_PSYCHOCAT, ticket: slow });
     expect(respOf(late300)).toBe(1);
@@ -132,9 +135,10 @@ describe('the peer server', () => {
     const redirected = await alpha.call('Epost_msg_fetch', { iam: HIVE_PSYCHOCAT, ticket: moved });
     expect(redirected.reply?.status).toBe(307);
     expect(redirected.reply?.headers.location).toBe(peer.elsewhere('moved'));
-    const hung = await alpha.call('Epost_msg_fetch', { iam: HIVE_PSYCHOCAT, ticket: held });
+    // A short deadline for the held request only: the late answer must not race it on a loaded machine.
+    const hung = await clientFor(peer, 'alpha', 1_000).call('Epost_msg_fetch', { iam: HIVE_PSYCHOCAT, ticket: held });
     expect(hung.failure?.kind).toBe('timeout');
-    await expect.poll(() => peer.requests.at(-1)?.outcome).toMatchObject({ closed: true });
+    await expect.poll(() => peer.requests.at(-1)?.outcome, SETTLES).toMatchObject({ closed: true });
   });
 
   it('closes while a request is held open', async () => {
@@ -142,7 +146,7 @@ describe('the peer server', () => {
     const ticket = peer.script.issue('scenario', { alpha: hang() });
     const client = clientFor(peer, 'alpha', 10_000);
     const pending = client.call('Epost_msg_fetch', { iam: HIVE_PSYCHOCAT, ticket });
-    await expect.poll(() => peer.requests.length).toBe(1);
+    await expect.poll(() => peer.requests.length, SETTLES).toBe(1);
     await peer.close();
     expect((await pending).failure?.kind).toBe('network');
   });
@@ -157,7 +161,7 @@ describe('the peer server', () => {
     const { port } = silent.address() as AddressInfo;
     const peer = await PeerServer.start({ peer: { host: '127.0.0.1', port: 0 }, hiveUrl: `http://127.0.0.1:${port}/`, hiveDomain: HIVE_DOMAIN, client: { timeoutMs: 600_000, onExchange: record('peer→hive') }, onExchange: record('hive→peer') });
     const pending = clientFor(peer, 'alpha', 600_000).call('Epost_msg_relay', { iam: HIVE_PSYCHOCAT, ticket: 'a-ticket-the-hive-issued' });
-    await expect.poll(() => peer.requests.length).toBe(1);
+    await expect.poll(() => peer.requests.length, SETTLES).toBe(1);
     await peer.close();
     expect(recorded.sort()).toEqual(['hive→peer Epost_msg_relay 200', 'peer→hive Epost_msg_fetch cancelled']);
     await pending;
@@ -183,7 +187,7 @@ describe("the peer server taking the Hive's relays", () => {
     const { session } = (await client.call('Epost_session_open', { iam: 'ana', pass })).reply?.json as { session: string };
     await client.call('Epost_msg_send', { iam: 'ana', to: ['x::alpha.pame.test', 'y::beta.pame.test'], body: 'hi' }, { session });
 
-    await expect.poll(() => peer.relays.length).toBe(2);
+    await expect.poll(() => peer.relays.length, SETTLES).toBe(2);
     const alpha = peer.relays.find((relay) => relay.peer === 'alpha')!;
     const beta = peer.relays.find((relay) => relay.peer === 'beta')!;
     expect(alpha.recipients).toEqual(['x::alpha.pame.test']);
