@@ -9,7 +9,7 @@ import type { RuleId } from '../protocol/rules.js';
 import { validateReceivedReply } from '../validator/validate.js';
 import type { Account, CheckEnvironment } from './environment.js';
 import { describeExchange } from '../validator/evidence.js';
-import { CheckFailure, CheckSkip, findingLevel, type Finding } from './outcome.js';
+import { CheckFailure, CheckSkip, MAX_FINDINGS_PER_RULE, findingLevel, type Finding } from './outcome.js';
 import type { CheckSpec } from './spec.js';
 import { scanForPrivacy } from '../validator/privacy-scan.js';
 
@@ -37,6 +37,8 @@ export class CheckContext {
   readonly exchanges: Exchange[] = [];
   /** Findings recorded without ending the check (scanner, soft matchers). */
   readonly findings: Finding[] = [];
+  /** Findings past MAX_FINDINGS_PER_RULE, counted, not kept. */
+  findingsLeftOut = 0;
   readonly notes: string[] = [];
   /** The secrets the check has seen, so its evidence and messages show none: the --user passwords, then what its exchanges carry. */
   readonly secrets: Secrets;
@@ -175,7 +177,12 @@ export class CheckContext {
 
   /** Records a broken rule and lets the check go on. */
   flag(rule: RuleId, message: string, exchange?: Exchange): void {
-    if (this.findings.some((f) => f.rule === rule && f.message === message)) return;
+    const sameRule = this.findings.filter((f) => f.rule === rule);
+    if (sameRule.some((f) => f.message === message)) return;
+    if (sameRule.length >= MAX_FINDINGS_PER_RULE) {
+      this.findingsLeftOut++;
+      return;
+    }
     this.findings.push({ rule, level: findingLevel(rule, this.spec.level), message, ...(exchange ? { exchange } : {}) });
   }
 

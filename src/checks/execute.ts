@@ -5,7 +5,7 @@ import { CheckContext } from './context.js';
 import type { CheckEnvironment, CheckSettings } from './environment.js';
 import type { Secrets } from '../client/secrets.js';
 import { curlFor, describeExchange, explainFailure, toEvidence } from '../validator/evidence.js';
-import { CheckFailure, CheckSkip, type Finding } from './outcome.js';
+import { CheckFailure, CheckSkip, MAX_FINDINGS_PER_RULE, type Finding } from './outcome.js';
 
 /** Why a check cannot run in this arrangement, or undefined when it can. */
 export function missingRequirement(check: Check, env: CheckEnvironment): string | undefined {
@@ -77,6 +77,7 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
     cancel.abort();
     if (findings.length > 0) t.note(`after these failures the check overran its budget of ${budget} ms and was cancelled: ${step}`);
   }
+  if (t.findingsLeftOut > 0) t.note(`${t.findingsLeftOut} more findings left out: a check keeps ${MAX_FINDINGS_PER_RULE} a rule`);
   await t.closeSessions().catch(() => undefined);
 
   const { secrets } = t;

@@ -10,6 +10,13 @@ export interface Finding {
   readonly exchange?: Exchange;
 }
 
+/**
+ * Findings one check keeps for each rule: a hostile Hive can make every member
+ * of a reply a finding. Per rule, so a flood under one rule never pushes a
+ * finding under another (an F one) out of the result.
+ */
+export const MAX_FINDINGS_PER_RULE = 20;
+
 /** Thrown to end a check because the Hive broke a rule. */
 export class CheckFailure extends Error {
   constructor(readonly finding: Finding) {
