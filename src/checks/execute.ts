@@ -74,7 +74,7 @@ export async function executeCheck(check: Check, env: CheckEnvironment): Promise
   const findings = outcome === 'overrun' ? [...t.findings] : [...(ending instanceof CheckFailure ? [ending.finding] : []), ...t.findings];
   const step = t.step;
   if (outcome === 'overrun') {
-    cancel.abort();
+    cancel.abort('the check ran out of its budget');
     if (findings.length > 0) t.note(`after these failures the check overran its budget of ${budget} ms and was cancelled: ${step}`);
   }
   if (t.findingsLeftOut > 0) t.note(`${t.findingsLeftOut} more findings left out: a check keeps ${MAX_FINDINGS_PER_RULE} a rule`);

@@ -167,9 +167,9 @@ class ExchangeHandler implements Dispatcher.DispatchHandler {
     this.stop({ kind: 'timeout', message: `no reply within ${this.timeoutMs} ms` });
   }
 
-  /** The caller gave up on the request (its AbortSignal). */
-  cancel(): void {
-    this.stop({ kind: 'cancelled', message: 'cancelled by the runner: the check ran out of its budget' });
+  /** The caller gave up on the request (its AbortSignal); `why` is the signal's reason when the caller gave one. */
+  cancel(why: unknown): void {
+    this.stop({ kind: 'cancelled', message: `cancelled by the runner: ${typeof why === 'string' ? why : 'its caller gave up'}` });
   }
 
   private stop(failure: Failure): void {
@@ -339,9 +339,9 @@ export class HiveClient {
     return new Promise((resolve, reject) => {
       const handler = new ExchangeHandler(raw.code, request, timeoutMs, this.maxReplyBytes, this.options.onExchange, resolve, reject);
       const { signal } = raw;
-      if (signal?.aborted) return handler.cancel();
+      if (signal?.aborted) return handler.cancel(signal.reason);
       if (signal) {
-        const cancel = (): void => handler.cancel();
+        const cancel = (): void => handler.cancel(signal.reason);
         signal.addEventListener('abort', cancel, { once: true });
         handler.release = () => signal.removeEventListener('abort', cancel);
       }

@@ -166,7 +166,7 @@ export class PeerServer {
    * so a recording closed after the peer holds the run's last exchanges.
    */
   async close(): Promise<void> {
-    this.closing.abort();
+    this.closing.abort('the peer server closed at the end of the run');
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       // Held (hanging) requests and keep-alive connections would hold close() open.
