@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
 import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
-import { readPage, sendMessage, type SessionUser } from '../src/checks/conversation-steps.js';
+import { readPage, sendMessage } from '../src/checks/conversation-steps.js';
 import { contactsOf } from '../src/checks/account-steps.js';
 import { sameList } from '../src/checks/lists.js';
 import type { RuleId } from '../src/protocol/rules.js';
@@ -71,7 +71,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
     code: 'Epost_msg_send',
     async run(t) {
       const domain = domainOf(t);
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       const shouted = `${recipient.name.toUpperCase()}::${domain.toUpperCase()}`;
       const { conv } = await sendMessage(t, sender, { to: [shouted], body: 'hello in capitals' }, { rule: 'A1', doing: `sending to ${shouted}` });
       const read = await readPage(t, sender, conv, {}, { rule: 'A1' });
@@ -98,7 +98,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
       // Logged in and writing as registered: a Hive that keeps the case it was given shows it in what follows.
       const mixed = { name, pass, address: registered };
       const user = { ...mixed, session: await t.login(mixed) };
-      const peer = (await t.loggedIn(1))[0]!;
+      const [peer] = await t.loggedIn(1);
       const { conv } = await sendMessage(t, user, { to: [peer.address], body: 'from a mixed-case name' }, { rule: 'A1' });
       await sendMessage(t, peer, { to: [`${name}::${domain}`], body: 'back to the lower-case name' }, { rule: 'A1' });
       t.expectResp(await t.call('Epost_contact_add', { iam: registered, contact: peer.address }, { session: user.session }), 1, 'A1', `${registered} adding a contact`);
@@ -129,7 +129,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
       const user = { ...registered, session: await t.login(registered) };
       t.expectResp(await t.call('Epost_contact_list', { iam: name }, { session: user.session }), 1, 'A2', `a session request with the bare iam ${name}`);
 
-      const recipient = (await t.loggedIn(1))[0]!;
+      const [recipient] = await t.loggedIn(1);
       const sent = await sendMessage(t, user, { to: [recipient.name], body: 'to a bare name' }, { rule: 'A2', doing: `sending to the bare name ${recipient.name}` });
       const read = await readPage(t, recipient, sent.conv, {}, { rule: 'A2' });
       const [message] = read;
@@ -173,7 +173,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
     code: 'Epost_msg_send',
     async run(t) {
       const system = `${SYSTEM_USER}::${domainOf(t)}`;
-      const user = (await t.loggedIn(1))[0]!;
+      const [user] = await t.loggedIn(1);
       const { conv } = await sendMessage(t, user, { to: [system], body: 'a word for the operator' }, { rule: 'A3', doing: `sending to ${system}` });
       const read = await readPage(t, user, conv, {}, { rule: 'A3' });
       const [message] = read;

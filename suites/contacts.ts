@@ -3,12 +3,12 @@
 // Epost_contact_list shows that directory and no other.
 import { isDeepStrictEqual } from 'node:util';
 import { defineSuite } from '../src/checks/check.js';
-import type { CheckContext } from '../src/checks/context.js';
+import type { CheckContext, SessionUser } from '../src/checks/context.js';
 import type { ContactListOk } from '../src/generated/schemas.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
 import { judged, type Judged } from '../src/checks/judged.js';
-import { expectNothingNew, expectSendRefused, sendMessage, takeNew, type SessionUser } from '../src/checks/conversation-steps.js';
+import { expectNothingNew, expectSendRefused, sendMessage, takeNew } from '../src/checks/conversation-steps.js';
 
 type DirectoryCode = 'Epost_contact_add' | 'Epost_contact_block' | 'Epost_contact_remove';
 type Entry = ContactListOk['contacts'][number];
@@ -67,11 +67,11 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
     async run(t) {
       const [owner, friend] = await t.loggedIn(2);
       const remote = 'someone::elsewhere.example';
-      await edit(t, owner!, 'Epost_contact_add', friend!.name, RESP.OK, 'A2', 'adding a local user written bare');
-      await edit(t, owner!, 'Epost_contact_add', friend!.address.toUpperCase(), RESP.OK, 'A1', 'adding the same user again, in upper case');
-      await edit(t, owner!, 'Epost_contact_add', friend!.address, RESP.OK, 'Q8', 'adding the same user again, as written in replies');
-      await edit(t, owner!, 'Epost_contact_add', remote, RESP.OK, 'Q8', 'adding a remote address: only its form is checked');
-      await expectDirectory(t, owner!, [{ contact: friend!.address, blocked: false }, { contact: remote, blocked: false }], 'Q9', 'two contacts added, one of them three times');
+      await edit(t, owner, 'Epost_contact_add', friend.name, RESP.OK, 'A2', 'adding a local user written bare');
+      await edit(t, owner, 'Epost_contact_add', friend.address.toUpperCase(), RESP.OK, 'A1', 'adding the same user again, in upper case');
+      await edit(t, owner, 'Epost_contact_add', friend.address, RESP.OK, 'Q8', 'adding the same user again, as written in replies');
+      await edit(t, owner, 'Epost_contact_add', remote, RESP.OK, 'Q8', 'adding a remote address: only its form is checked');
+      await expectDirectory(t, owner, [{ contact: friend.address, blocked: false }, { contact: remote, blocked: false }], 'Q9', 'two contacts added, one of them three times');
     },
   },
   {
@@ -92,19 +92,19 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
         ['someone::', 'an address without a domain'],
         ['a::b::c', 'an address with two ::'],
       ];
-      await Promise.all([...unknown, ...malformed].map(([contact, what]) => edit(t, owner!, 'Epost_contact_add', contact, RESP.NOT_A_CONTACT, 'Q8', `Epost_contact_add of ${what}: ${JSON.stringify(contact)}`)));
-      await Promise.all(malformed.map(([contact, what]) => edit(t, owner!, 'Epost_contact_block', contact, RESP.NOT_A_CONTACT, 'Q8', `Epost_contact_block of ${what}: ${JSON.stringify(contact)}`)));
+      await Promise.all([...unknown, ...malformed].map(([contact, what]) => edit(t, owner, 'Epost_contact_add', contact, RESP.NOT_A_CONTACT, 'Q8', `Epost_contact_add of ${what}: ${JSON.stringify(contact)}`)));
+      await Promise.all(malformed.map(([contact, what]) => edit(t, owner, 'Epost_contact_block', contact, RESP.NOT_A_CONTACT, 'Q8', `Epost_contact_block of ${what}: ${JSON.stringify(contact)}`)));
       // Q8 (L-Q8-block-unknown): a block may be laid in advance; once answered 1, it is in the directory, blocked.
       let laid = 0;
       for (const [contact, what] of unknown) {
-        const exchange = await t.call('Epost_contact_block', { iam: owner!.address, contact }, { session: owner!.session });
+        const exchange = await t.call('Epost_contact_block', { iam: owner.address, contact }, { session: owner.session });
         if (t.expectResp(exchange, [RESP.OK, RESP.NOT_A_CONTACT], 'Q8', `Epost_contact_block of ${what}: ${JSON.stringify(contact)}`).resp === RESP.OK) laid++;
       }
       t.note(`Epost_contact_block of an unknown local user was ${laid > 0 ? 'taken as a block laid in advance (1)' : 'refused (-3.3)'}; both are permitted`);
       // Not an entry of the directory either way: 0 (not there) or -3.3 (not an address).
-      await edit(t, owner!, 'Epost_contact_remove', 'not an address', [RESP.NO, RESP.NOT_A_CONTACT], 'Q8', 'removing something that is no address');
+      await edit(t, owner, 'Epost_contact_remove', 'not an address', [RESP.NO, RESP.NOT_A_CONTACT], 'Q8', 'removing something that is no address');
       const blocked = laid > 0 ? [{ contact: t.address(nobody), blocked: true }] : [];
-      await expectDirectory(t, owner!, blocked, 'Q8', laid > 0 ? 'every edit but the block of an unknown user was refused' : 'every edit was refused');
+      await expectDirectory(t, owner, blocked, 'Q8', laid > 0 ? 'every edit but the block of an unknown user was refused' : 'every edit was refused');
     },
   },
   {
@@ -115,11 +115,11 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
     code: 'Epost_contact_remove',
     async run(t) {
       const [owner, friend, stranger] = await t.loggedIn(3);
-      await edit(t, owner!, 'Epost_contact_add', friend!.address, RESP.OK);
-      await edit(t, owner!, 'Epost_contact_remove', friend!.address, RESP.OK, 'Q8', 'removing a contact that is on the list');
-      await expectDirectory(t, owner!, [], 'Q8', 'the only contact was removed');
-      await edit(t, owner!, 'Epost_contact_remove', friend!.address, RESP.NO, 'Q8', 'removing the same contact again');
-      await edit(t, owner!, 'Epost_contact_remove', stranger!.address, RESP.NO, 'Q8', 'removing a user who was never added');
+      await edit(t, owner, 'Epost_contact_add', friend.address, RESP.OK);
+      await edit(t, owner, 'Epost_contact_remove', friend.address, RESP.OK, 'Q8', 'removing a contact that is on the list');
+      await expectDirectory(t, owner, [], 'Q8', 'the only contact was removed');
+      await edit(t, owner, 'Epost_contact_remove', friend.address, RESP.NO, 'Q8', 'removing the same contact again');
+      await edit(t, owner, 'Epost_contact_remove', stranger.address, RESP.NO, 'Q8', 'removing a user who was never added');
     },
   },
   {
@@ -130,15 +130,15 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
     code: 'Epost_contact_block',
     async run(t) {
       const [owner, blocked, other] = await t.loggedIn(3);
-      await edit(t, owner!, 'Epost_contact_add', other!.address, RESP.OK);
-      await edit(t, owner!, 'Epost_contact_block', blocked!.address, RESP.OK, 'Q8', 'blocking a user');
-      await expectDirectory(t, owner!, [{ contact: other!.address, blocked: false }, { contact: blocked!.address, blocked: true }], 'Q9', 'one contact added, one blocked');
-      await expectSendRefused(t, blocked!, { to: [owner!.address], body: 'from a blocked user' }, RESP.NOT_WELCOME, 'Q8', 'the recipient blocked the sender');
-      await expectNothingNew(t, owner!, 'Q8', 'the only message came from a blocked user');
-      const allowed = await sendMessage(t, other!, { to: [owner!.address], body: 'from a contact' }, { rule: 'Q8', doing: 'a block stops the blocked user only' });
-      const fresh = await takeNew(t, owner!, { rule: 'Q8' });
+      await edit(t, owner, 'Epost_contact_add', other.address, RESP.OK);
+      await edit(t, owner, 'Epost_contact_block', blocked.address, RESP.OK, 'Q8', 'blocking a user');
+      await expectDirectory(t, owner, [{ contact: other.address, blocked: false }, { contact: blocked.address, blocked: true }], 'Q9', 'one contact added, one blocked');
+      await expectSendRefused(t, blocked, { to: [owner.address], body: 'from a blocked user' }, RESP.NOT_WELCOME, 'Q8', 'the recipient blocked the sender');
+      await expectNothingNew(t, owner, 'Q8', 'the only message came from a blocked user');
+      const allowed = await sendMessage(t, other, { to: [owner.address], body: 'from a contact' }, { rule: 'Q8', doing: 'a block stops the blocked user only' });
+      const fresh = await takeNew(t, owner, { rule: 'Q8' });
       t.check(fresh.some((m) => m.msg === allowed.msg), 'Q8', `the message of a user who is not blocked did not arrive: ${JSON.stringify(fresh.map((m) => m.msg))}`, fresh.exchange);
-      await expectAddAgainAgrees(t, owner!, blocked!);
+      await expectAddAgainAgrees(t, owner, blocked);
     },
   },
   {
@@ -149,12 +149,12 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
     code: 'Epost_contact_remove',
     async run(t) {
       const [owner, blocked] = await t.loggedIn(2);
-      await edit(t, owner!, 'Epost_contact_block', blocked!.address, RESP.OK);
-      await expectSendRefused(t, blocked!, { to: [owner!.address], body: 'while blocked' }, RESP.NOT_WELCOME, 'Q8', 'the recipient blocked the sender');
-      await edit(t, owner!, 'Epost_contact_remove', blocked!.address, RESP.OK, 'Q8', 'removing the blocked user');
-      await expectDirectory(t, owner!, [], 'Q8', 'the blocked user was removed');
-      const sent = await sendMessage(t, blocked!, { to: [owner!.address], body: 'after the block was lifted' }, { rule: 'Q8', doing: 'removing a blocked user unblocks them' });
-      const fresh = await takeNew(t, owner!, { rule: 'Q8' });
+      await edit(t, owner, 'Epost_contact_block', blocked.address, RESP.OK);
+      await expectSendRefused(t, blocked, { to: [owner.address], body: 'while blocked' }, RESP.NOT_WELCOME, 'Q8', 'the recipient blocked the sender');
+      await edit(t, owner, 'Epost_contact_remove', blocked.address, RESP.OK, 'Q8', 'removing the blocked user');
+      await expectDirectory(t, owner, [], 'Q8', 'the blocked user was removed');
+      const sent = await sendMessage(t, blocked, { to: [owner.address], body: 'after the block was lifted' }, { rule: 'Q8', doing: 'removing a blocked user unblocks them' });
+      const fresh = await takeNew(t, owner, { rule: 'Q8' });
       t.check(isDeepStrictEqual(fresh.map((m) => m.msg), [sent.msg]), 'Q8', `after the block was lifted, the owner got ${JSON.stringify(fresh.map((m) => m.body))}, expected only the message sent after it`, fresh.exchange);
     },
   },
@@ -167,18 +167,18 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
     async run(t) {
       const [owner, other] = await t.loggedIn(2);
       const [theirFriend, theirFoe, myFriend] = await t.users(3);
-      await edit(t, other!, 'Epost_contact_add', theirFriend!.address, RESP.OK);
-      await edit(t, other!, 'Epost_contact_block', theirFoe!.address, RESP.OK);
-      const naming = other!.address;
+      await edit(t, other, 'Epost_contact_add', theirFriend.address, RESP.OK);
+      await edit(t, other, 'Epost_contact_block', theirFoe.address, RESP.OK);
+      const naming = other.address;
       const extras = [{ contact: naming }, { iam2: naming }, { user: naming }, { owner: naming }, { of: naming }, { contact: naming, iam2: naming, user: naming }];
-      const theirs = new Set([theirFriend!.address, theirFoe!.address]);
-      for (const expected of [[], [{ contact: myFriend!.address, blocked: false }]]) {
-        if (expected.length > 0) await edit(t, owner!, 'Epost_contact_add', myFriend!.address, RESP.OK);
+      const theirs = new Set([theirFriend.address, theirFoe.address]);
+      for (const expected of [[], [{ contact: myFriend.address, blocked: false }]]) {
+        if (expected.length > 0) await edit(t, owner, 'Epost_contact_add', myFriend.address, RESP.OK);
         for (const extra of extras) {
-          const listed = await directory(t, owner!, extra);
+          const listed = await directory(t, owner, extra);
           const evidence = listed.exchange;
-          t.check(!listed.some((entry) => theirs.has(entry.contact)), 'F1', `with ${JSON.stringify(extra)}, ${owner!.address} was given ${naming}'s contacts: ${JSON.stringify(listed)}`, evidence);
-          t.check(isDeepStrictEqual(listed, expected), 'Q9', `with ${JSON.stringify(extra)}, the list is ${JSON.stringify(listed)}, not ${owner!.address}'s own ${JSON.stringify(expected)}`, evidence);
+          t.check(!listed.some((entry) => theirs.has(entry.contact)), 'F1', `with ${JSON.stringify(extra)}, ${owner.address} was given ${naming}'s contacts: ${JSON.stringify(listed)}`, evidence);
+          t.check(isDeepStrictEqual(listed, expected), 'Q9', `with ${JSON.stringify(extra)}, the list is ${JSON.stringify(listed)}, not ${owner.address}'s own ${JSON.stringify(expected)}`, evidence);
         }
       }
     },
@@ -191,10 +191,10 @@ export const contactsSuite = defineSuite('contacts', 'Contacts (Q8, Q9)', [
     code: 'Epost_contact_list',
     async run(t) {
       const [owner, friend] = await t.loggedIn(2);
-      await expectDirectory(t, owner!, [], 'Q9', 'a new user has no contacts');
-      await edit(t, owner!, 'Epost_contact_add', friend!.address, RESP.OK);
-      await edit(t, owner!, 'Epost_contact_remove', friend!.address, RESP.OK);
-      await expectDirectory(t, owner!, [], 'Q9', 'the only contact was removed');
+      await expectDirectory(t, owner, [], 'Q9', 'a new user has no contacts');
+      await edit(t, owner, 'Epost_contact_add', friend.address, RESP.OK);
+      await edit(t, owner, 'Epost_contact_remove', friend.address, RESP.OK);
+      await expectDirectory(t, owner, [], 'Q9', 'the only contact was removed');
     },
   },
 ]);

@@ -17,8 +17,8 @@ export const conversationsSuite = defineSuite('conversations', 'Conversations (Q
       const [ana, cy, reader] = await t.loggedIn(3);
       const sent: MsgSendOk[] = [];
       // One after the other, so the Hive receives them in this order.
-      for (const [from, body] of [[ana!, 'first'], [cy!, 'second'], [ana!, 'third'], [cy!, 'fourth']] as const) sent.push(await sendMessage(t, from, { to: [reader!.address], body }));
-      const fresh = await takeNew(t, reader!);
+      for (const [from, body] of [[ana, 'first'], [cy, 'second'], [ana, 'third'], [cy, 'fourth']] as const) sent.push(await sendMessage(t, from, { to: [reader.address], body }));
+      const fresh = await takeNew(t, reader);
       const expected = messageIds(sent).reverse();
       t.check(isDeepStrictEqual(messageIds(fresh), expected), 'Q6', `got ${JSON.stringify(fresh.map((m) => m.body))}, expected newest first: fourth, third, second, first`, fresh.exchange);
     },
@@ -31,13 +31,13 @@ export const conversationsSuite = defineSuite('conversations', 'Conversations (Q
     code: 'Epost_conv_new',
     async run(t) {
       const [sender, reader] = await t.loggedIn(2);
-      await expectNothingNew(t, reader!, 'Q6', 'a new user has received nothing');
-      const first = await Promise.all([sendMessage(t, sender!, { to: [reader!.address], body: 'one' }), sendMessage(t, sender!, { to: [reader!.address], body: 'two' })]);
-      const fresh = await takeNew(t, reader!);
+      await expectNothingNew(t, reader, 'Q6', 'a new user has received nothing');
+      const first = await Promise.all([sendMessage(t, sender, { to: [reader.address], body: 'one' }), sendMessage(t, sender, { to: [reader.address], body: 'two' })]);
+      const fresh = await takeNew(t, reader);
       t.check(isDeepStrictEqual(sorted(messageIds(fresh)), sorted(messageIds(first))), 'Q6', `the first Epost_conv_new gave ${JSON.stringify(messageIds(fresh))}, expected ${JSON.stringify(messageIds(first))}`, fresh.exchange);
-      await expectNothingNew(t, reader!, 'Q6', 'both messages were already retrieved');
-      const third = await sendMessage(t, sender!, { to: [reader!.address], body: 'three' });
-      const later = await takeNew(t, reader!);
+      await expectNothingNew(t, reader, 'Q6', 'both messages were already retrieved');
+      const third = await sendMessage(t, sender, { to: [reader.address], body: 'three' });
+      const later = await takeNew(t, reader);
       t.check(isDeepStrictEqual(messageIds(later), [third.msg]), 'Q6', `after one more message, Epost_conv_new gave ${JSON.stringify(later.map((m) => m.body))}, expected only "three"`, later.exchange);
     },
   },
@@ -49,10 +49,10 @@ export const conversationsSuite = defineSuite('conversations', 'Conversations (Q
     code: 'Epost_conv_new',
     async run(t) {
       const [sender, reader] = await t.loggedIn(2);
-      await sendMessage(t, sender!, { to: [reader!.address], body: 'to the reader' });
-      await expectNothingNew(t, sender!, 'Q6', 'the sender only sent a message');
-      const toSelf = await sendMessage(t, sender!, { to: [sender!.address, reader!.address], body: 'to the reader and to myself' });
-      const fresh = await takeNew(t, sender!);
+      await sendMessage(t, sender, { to: [reader.address], body: 'to the reader' });
+      await expectNothingNew(t, sender, 'Q6', 'the sender only sent a message');
+      const toSelf = await sendMessage(t, sender, { to: [sender.address, reader.address], body: 'to the reader and to myself' });
+      const fresh = await takeNew(t, sender);
       t.check(isDeepStrictEqual(messageIds(fresh), [toSelf.msg]), 'Q6', `a sender who is also a recipient should get exactly that message as new, got ${JSON.stringify(fresh.map((m) => m.body))}`, fresh.exchange);
     },
   },
@@ -64,11 +64,11 @@ export const conversationsSuite = defineSuite('conversations', 'Conversations (Q
     code: 'Epost_conv_new',
     async run(t) {
       const [ana, cy, reader] = await t.loggedIn(3);
-      const fromAna = await sendMessage(t, ana!, { to: [reader!.address], body: 'from ana' });
-      const fromCy = await sendMessage(t, cy!, { to: [reader!.address], body: 'from cy' });
-      const ofAna = await takeNew(t, reader!, { conv: fromAna.conv });
+      const fromAna = await sendMessage(t, ana, { to: [reader.address], body: 'from ana' });
+      const fromCy = await sendMessage(t, cy, { to: [reader.address], body: 'from cy' });
+      const ofAna = await takeNew(t, reader, { conv: fromAna.conv });
       t.check(isDeepStrictEqual(messageIds(ofAna), [fromAna.msg]), 'Q6', `Epost_conv_new of ana's conversation gave ${JSON.stringify(ofAna.map((m) => m.body))}, expected only "from ana"`, ofAna.exchange);
-      const rest = await takeNew(t, reader!);
+      const rest = await takeNew(t, reader);
       t.check(isDeepStrictEqual(messageIds(rest), [fromCy.msg]), 'Q6', `then Epost_conv_new gave ${JSON.stringify(rest.map((m) => m.body))}, expected only "from cy", still new`, rest.exchange);
     },
   },
@@ -80,9 +80,9 @@ export const conversationsSuite = defineSuite('conversations', 'Conversations (Q
     code: 'Epost_conv_old',
     async run(t) {
       const [sender, reader] = await t.loggedIn(2);
-      const sent = await sendMessage(t, sender!, { to: [reader!.address], body: 'read me twice' });
-      findSent(t, await readPage(t, reader!, sent.conv), sent, 'Q7', reader!.address);
-      const fresh = await takeNew(t, reader!);
+      const sent = await sendMessage(t, sender, { to: [reader.address], body: 'read me twice' });
+      findSent(t, await readPage(t, reader, sent.conv), sent, 'Q7', reader.address);
+      const fresh = await takeNew(t, reader);
       t.check(isDeepStrictEqual(messageIds(fresh), [sent.msg]), 'Q6', `after Epost_conv_old, Epost_conv_new gave ${JSON.stringify(messageIds(fresh))}, expected the message still new: ${sent.msg}`, fresh.exchange);
     },
   },
@@ -94,18 +94,18 @@ export const conversationsSuite = defineSuite('conversations', 'Conversations (Q
     code: 'Epost_conv_old',
     async run(t) {
       const [sender, reader, outsider] = await t.loggedIn(3);
-      const sent = await sendMessage(t, sender!, { to: [reader!.address], body: 'between two' });
+      const sent = await sendMessage(t, sender, { to: [reader.address], body: 'between two' });
       const unknown = `${sent.conv}x`;
       for (const [code, rule] of [['Epost_conv_new', 'Q6'], ['Epost_conv_old', 'Q7']] as const) {
-        const asOutsider = { session: outsider!.session };
-        const notIn = await t.call(code, { iam: outsider!.address, conv: sent.conv }, asOutsider);
+        const asOutsider = { session: outsider.session };
+        const notIn = await t.call(code, { iam: outsider.address, conv: sent.conv }, asOutsider);
         t.expectResp(notIn, RESP.NO_CONVERSATION, rule, 'a conversation the user is not in');
-        const missing = await t.call(code, { iam: outsider!.address, conv: unknown }, asOutsider);
+        const missing = await t.call(code, { iam: outsider.address, conv: unknown }, asOutsider);
         t.expectResp(missing, RESP.NO_CONVERSATION, rule, 'a conversation that does not exist');
         const same = notIn.reply!.status === missing.reply!.status && notIn.reply!.bytes.equals(missing.reply!.bytes);
         t.check(same, rule, `${code} answers HTTP ${notIn.reply!.status} ${notIn.reply!.bytes.toString('utf8')} for a conversation the user is not in, HTTP ${missing.reply!.status} ${missing.reply!.bytes.toString('utf8')} for one that does not exist`, missing);
       }
-      findSent(t, await takeNew(t, reader!), sent, 'Q6', `${reader!.address}, after an outsider asked for the conversation,`);
+      findSent(t, await takeNew(t, reader), sent, 'Q6', `${reader.address}, after an outsider asked for the conversation,`);
     },
   },
   {
@@ -117,10 +117,10 @@ export const conversationsSuite = defineSuite('conversations', 'Conversations (Q
     async run(t) {
       const [sender, reader] = await t.loggedIn(2);
       const sent: MsgSendOk[] = [];
-      for (const body of ['oldest', 'middle', 'newest']) sent.push(await sendMessage(t, sender!, { to: [reader!.address], body }));
+      for (const body of ['oldest', 'middle', 'newest']) sent.push(await sendMessage(t, sender, { to: [reader.address], body }));
       const conv = sent[0]!.conv;
       const newestFirst = messageIds(sent).reverse();
-      for (const viewer of [reader!, sender!]) {
+      for (const viewer of [reader, sender]) {
         // limit 1 is a page every Hive serves, whatever its largest page (E4).
         for (let start = 0; start < newestFirst.length; start++) {
           const page = await readPage(t, viewer, conv, { start, limit: 1 });

@@ -5,7 +5,7 @@
 // faults into step 2, and audit every request the Hive sent the peers.
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../src/checks/check.js';
-import type { CheckContext } from '../src/checks/context.js';
+import type { CheckContext, SessionUser } from '../src/checks/context.js';
 import { CheckFailure } from '../src/checks/outcome.js';
 import type { Message } from '../src/generated/schemas.js';
 import { answerJson, confirm, deny, hang, invalidJson, late, oversized, redirect, serverError, type FetchAnswer } from '../src/peer/answers.js';
@@ -13,7 +13,7 @@ import { peerDomain, peerSystemAddress, type PeerName } from '../src/peer/domain
 import { describePeerRequest, type RelayRecord } from '../src/peer/record.js';
 import { countersign, type CountersignScenario } from '../src/checks/countersign-scenario.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { sendMessage, type SessionUser } from '../src/checks/conversation-steps.js';
+import { sendMessage } from '../src/checks/conversation-steps.js';
 import { keyVariation, MIN_KEY_BITS, MIN_KEY_CHARS } from '../src/checks/session-keys.js';
 
 /** A date well in the past, so a Hive that stamps its own time instead of keeping the fetched one shows (§6). */
@@ -80,7 +80,7 @@ async function eachVariant<T>(t: CheckContext, items: readonly T[], variant: (it
 /** A fresh local user and a message to them from a fresh user of `from`. */
 async function relayedToNewUser(s: CountersignScenario, from: PeerName = 'alpha'): Promise<{ user: SessionUser; message: Message }> {
   const [user] = await s.t.loggedIn(1);
-  return { user: user!, message: peerMessage(s.peerUser(from), [user!.address]) };
+  return { user: user, message: peerMessage(s.peerUser(from), [user.address]) };
 }
 
 /** A way step 2 can fail, named for the report; the answer is built around the Message it would have confirmed. */
@@ -99,13 +99,13 @@ async function expectEveryFailureUndelivered(s: CountersignScenario, variants: r
   const { t } = s;
   const user = recipient ?? (await t.loggedIn(1))[0];
   await eachVariant(t, variants, async ({ what, answer }) => {
-    const ticket = s.ticket({ alpha: answer(peerMessage(s.peerUser('alpha'), [user!.address], { subject: what })) });
+    const ticket = s.ticket({ alpha: answer(peerMessage(s.peerUser('alpha'), [user.address], { subject: what })) });
     const relay = await s.relay('alpha', ticket);
     await s.expectStepTwo(ticket, 'alpha', relay);
     t.expectResp(relay, accepted, 'C3', `step 2 answered with ${what}`);
     await after?.(ticket, what);
   });
-  await s.expectNothingDelivered(user!, 'C3', `step 2 failed for every relayed message (${variants.map((v) => v.what).join('; ')})`);
+  await s.expectNothingDelivered(user, 'C3', `step 2 failed for every relayed message (${variants.map((v) => v.what).join('; ')})`);
 }
 
 /** The body of the messages outboundTickets sends. */
@@ -154,19 +154,19 @@ function unrepaired(got: Record<string, unknown>, sent: Message): string[] {
 async function expectRepairedOrRefused(s: CountersignScenario, fault: RepairableFault): Promise<void> {
   const { t } = s;
   const [user] = await t.loggedIn(1);
-  const sent = peerMessage(s.peerUser('alpha'), [user!.address], { subject: fault.what });
+  const sent = peerMessage(s.peerUser('alpha'), [user.address], { subject: fault.what });
   const ticket = s.ticket({ alpha: confirm(fault.spoil(sent)) });
   const relay = await s.relay('alpha', ticket);
   await s.expectStepTwo(ticket, 'alpha', relay);
   const reply = t.expectResp(relay, [0, 1], 'C3', `step 2 answered with ${fault.what}: repaired and delivered (1) or refused (0)`);
-  if (reply.resp === 0) return s.expectNothingDelivered(user!, 'C3', `the relay of a Message with ${fault.what} was refused with 0`);
-  const exchange = await t.call('Epost_conv_new', { iam: user!.address }, { session: user!.session });
+  if (reply.resp === 0) return s.expectNothingDelivered(user, 'C3', `the relay of a Message with ${fault.what} was refused with 0`);
+  const exchange = await t.call('Epost_conv_new', { iam: user.address }, { session: user.session });
   const msgs = (exchange.reply?.json as { msgs?: unknown } | undefined)?.msgs;
   const got = Array.isArray(msgs) ? (msgs as unknown[]).filter((m): m is Record<string, unknown> => m !== null && typeof m === 'object') : [];
-  t.check(got.length === 1, 'Q10', `the relay of a Message with ${fault.what} got 1, yet ${user!.address} has ${got.length} new messages, not 1`, exchange);
+  t.check(got.length === 1, 'Q10', `the relay of a Message with ${fault.what} got 1, yet ${user.address} has ${got.length} new messages, not 1`, exchange);
   const wrong = unrepaired(got[0]!, sent);
   t.check(wrong.length === 0, 'C3', `a Message with ${fault.what} was delivered but not repaired as §6 says (the same instant with Z, no unlisted member, lower-case addresses): ${wrong.join('; ')}`, exchange);
-  t.expectResp(exchange, 1, 'Q6', `${user!.address} reading the repaired message`);
+  t.expectResp(exchange, 1, 'Q6', `${user.address} reading the repaired message`);
 }
 
 /**
@@ -178,7 +178,7 @@ async function outboundTickets(s: CountersignScenario, messages: number, peers: 
   const [sender] = await t.loggedIn(1);
   const since = Date.now();
   const sends = Array.from({ length: messages }, () => peers.map((peer) => ({ peer, recipient: s.peerUser(peer, 'r') })));
-  for (const to of sends) await sendMessage(t, sender!, { to: to.map(({ recipient }) => recipient) as [string, ...string[]], body: OUTBOUND_BODY });
+  for (const to of sends) await sendMessage(t, sender, { to: to.map(({ recipient }) => recipient) as [string, ...string[]], body: OUTBOUND_BODY });
   const relays = await Promise.all(sends.flat().map(({ peer, recipient }) => expectRelay(s, recipient, peer, since)));
   return relays.map((relay) => relay.ticket);
 }
@@ -208,12 +208,12 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
     run: countersign(async (s, t) => {
       const [ana] = await t.loggedIn(1);
       // A recipient at another Hive too: the Hive delivers to its own users only, and keeps `to` whole.
-      const message = peerMessage(s.peerUser('alpha'), [ana!.address, s.peerUser('beta')]);
+      const message = peerMessage(s.peerUser('alpha'), [ana.address, s.peerUser('beta')]);
       const ticket = s.ticket({ alpha: confirm(message) });
       const relay = await s.relay('alpha', ticket);
       await s.expectStepTwo(ticket, 'alpha', relay);
       t.expectResp(relay, 1, 'Q10', 'alpha relayed a ticket it confirms, for a local user');
-      const delivered = await s.deliveredTo(ana!, 1, 'Q10', 'after a confirmed relay');
+      const delivered = await s.deliveredTo(ana, 1, 'Q10', 'after a confirmed relay');
       const wrong = differences(delivered[0]!, message);
       t.check(wrong.length === 0, 'G1', `the delivered message is not the fetched one: ${wrong.join('; ')}`, delivered.exchange);
     }),
@@ -229,14 +229,14 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
       const [ana] = await t.loggedIn(1);
       const sender = s.peerUser('alpha');
       for (const part of [1, 2]) {
-        const ticket = s.ticket({ alpha: confirm(peerMessage(sender, [ana!.address], { subject: `part ${part}` })) });
+        const ticket = s.ticket({ alpha: confirm(peerMessage(sender, [ana.address], { subject: `part ${part}` })) });
         t.expectResp(await s.relay('alpha', ticket), 1, 'Q10', `relaying part ${part}`);
       }
-      const msgs = await s.deliveredTo(ana!, 2, 'Q10', 'after two confirmed relays');
+      const msgs = await s.deliveredTo(ana, 2, 'Q10', 'after two confirmed relays');
       const convs = new Set(msgs.map((m) => m.conv));
-      t.check(convs.size === 1, 'M4', `two messages from ${sender} to ${ana!.address} landed in ${convs.size} conversations: ${[...convs].join(', ')}`, msgs.exchange);
-      const reply = await sendMessage(t, ana!, { to: [sender], body: 'a reply across Hives' });
-      t.check(convs.has(reply.conv), 'M4', `${ana!.address}'s reply to ${sender} went to conversation ${reply.conv}, not ${[...convs][0]}`, reply.exchange);
+      t.check(convs.size === 1, 'M4', `two messages from ${sender} to ${ana.address} landed in ${convs.size} conversations: ${[...convs].join(', ')}`, msgs.exchange);
+      const reply = await sendMessage(t, ana, { to: [sender], body: 'a reply across Hives' });
+      t.check(convs.has(reply.conv), 'M4', `${ana.address}'s reply to ${sender} went to conversation ${reply.conv}, not ${[...convs][0]}`, reply.exchange);
     }),
   },
   {
@@ -248,17 +248,17 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
     needs: ['peer', 'registration'],
     run: countersign(async (s, t) => {
       const [ana, bob] = await t.loggedIn(2);
-      const message = peerMessage(s.peerUser('alpha'), [ana!.address]);
+      const message = peerMessage(s.peerUser('alpha'), [ana.address]);
       const ticket = s.ticket({ alpha: confirm(message) });
-      const forged = { from: s.peerUser('alpha', 'mallory'), to: [bob!.address], subject: 'forged subject', body: 'forged body', format: 'plain', date: '2030-01-01T00:00:00Z', ip: '203.0.113.66' };
+      const forged = { from: s.peerUser('alpha', 'mallory'), to: [bob.address], subject: 'forged subject', body: 'forged body', format: 'plain', date: '2030-01-01T00:00:00Z', ip: '203.0.113.66' };
       const callback = s.peer.elsewhere('forged-callback');
       const relay = await s.relay('alpha', ticket, { ...forged, msg: { ...forged, msg: 'forged' }, callback, url: callback, baseUrl: callback });
       await s.expectStepTwo(ticket, 'alpha', relay);
       t.expectResp(relay, 1, 'C1', 'a relay alpha confirms, carrying forged message parts (ignored, E3)');
-      const delivered = await s.deliveredTo(ana!, 1, 'C1', 'the fetched message should reach its recipient');
+      const delivered = await s.deliveredTo(ana, 1, 'C1', 'the fetched message should reach its recipient');
       const wrong = differences(delivered[0]!, message);
       t.check(wrong.length === 0, 'C1', `the delivered message took data from step 1: ${wrong.join('; ')}`, delivered.exchange);
-      await s.expectNothingDelivered(bob!, 'C1', `${bob!.address} was named only in the relay request's own 'to'`);
+      await s.expectNothingDelivered(bob, 'C1', `${bob.address} was named only in the relay request's own 'to'`);
     }),
   },
   {
@@ -294,7 +294,7 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
         { what: 'an ip that is no IP address', answer: (m) => confirm({ ...m, ip: 'localhost' }) },
         { what: 'a body holding an HTML tag (M1)', answer: (m) => confirm({ ...m, body: 'hello <b>there</b>' }) },
         { what: 'a BBCode javascript: URL (M2)', answer: (m) => confirm({ ...m, body: '[url=javascript:alert(1)]look[/url]' }) },
-        { what: "the recipient written bare in 'to'", answer: (m) => confirm({ ...m, to: [recipient!.name] }) },
+        { what: "the recipient written bare in 'to'", answer: (m) => confirm({ ...m, to: [recipient.name] }) },
         { what: "a 'from' that is no address", answer: (m) => confirm({ ...m, from: 'not an address' }) },
         { what: "an empty 'to'", answer: (m) => confirm({ ...m, to: [] }) },
         { what: "51 addresses in 'to'", answer: (m) => confirm({ ...m, to: [...m.to, ...others] }) },
@@ -356,16 +356,16 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
       const [mark] = await t.users(1);
       const foreign: readonly { what: string; from: string }[] = [
         { what: `a sender at ${peerDomain('beta')}`, from: `${t.uniqueName('f')}::${peerDomain('beta')}` },
-        { what: "a sender among the Hive's own users", from: mark!.address },
+        { what: "a sender among the Hive's own users", from: mark.address },
       ];
       const [user] = await t.loggedIn(1);
       await eachVariant(t, foreign, async ({ what, from }) => {
-        const ticket = s.ticket({ alpha: confirm(peerMessage(from, [user!.address], { subject: what })) });
+        const ticket = s.ticket({ alpha: confirm(peerMessage(from, [user.address], { subject: what })) });
         const relay = await s.relay('alpha', ticket);
         await s.expectStepTwo(ticket, 'alpha', relay);
         t.expectResp(relay, [0, -1, -3.3, -3.4], 'C4', `alpha confirmed a message from ${what} (${from})`);
       });
-      await s.expectNothingDelivered(user!, 'C4', `alpha confirmed only messages from senders outside ${peerDomain('alpha')} (${foreign.map((f) => f.from).join(', ')})`);
+      await s.expectNothingDelivered(user, 'C4', `alpha confirmed only messages from senders outside ${peerDomain('alpha')} (${foreign.map((f) => f.from).join(', ')})`);
     }),
   },
   {
@@ -378,13 +378,13 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
     run: countersign(async (s, t) => {
       const [ana] = await t.loggedIn(1);
       const ghost = t.address(t.uniqueName('ghost'));
-      for (const to of [[ghost], [ana!.address, ghost]]) {
+      for (const to of [[ghost], [ana.address, ghost]]) {
         const ticket = s.ticket({ alpha: confirm(peerMessage(s.peerUser('alpha'), to)) });
         const relay = await s.relay('alpha', ticket);
         await s.expectStepTwo(ticket, 'alpha', relay);
         t.expectResp(relay, -3.3, 'Q10', `a relayed message to ${to.join(', ')}, where ${ghost} does not exist`);
       }
-      await s.expectNothingDelivered(ana!, 'Q10', `the relay naming ${ghost} was refused with -3.3`);
+      await s.expectNothingDelivered(ana, 'Q10', `the relay naming ${ghost} was refused with -3.3`);
     }),
   },
   {
@@ -397,15 +397,15 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
     run: countersign(async (s, t) => {
       const [ana, bob] = await t.loggedIn(2);
       const sender = s.peerUser('alpha');
-      t.expectOk(await t.call('Epost_contact_block', { iam: ana!.address, contact: sender }, { session: ana!.session }), 'Q8');
-      for (const to of [[ana!.address], [ana!.address, bob!.address]]) {
+      t.expectOk(await t.call('Epost_contact_block', { iam: ana.address, contact: sender }, { session: ana.session }), 'Q8');
+      for (const to of [[ana.address], [ana.address, bob.address]]) {
         const ticket = s.ticket({ alpha: confirm(peerMessage(sender, to)) });
         const relay = await s.relay('alpha', ticket);
         await s.expectStepTwo(ticket, 'alpha', relay);
-        t.expectResp(relay, -3.4, 'Q10', `a relayed message to ${to.join(', ')} from ${sender}, whom ${ana!.address} blocked`);
+        t.expectResp(relay, -3.4, 'Q10', `a relayed message to ${to.join(', ')} from ${sender}, whom ${ana.address} blocked`);
       }
-      await s.expectNothingDelivered(ana!, 'Q10', `${ana!.address} blocked ${sender}`);
-      await s.expectNothingDelivered(bob!, 'Q10', `the relay was refused with -3.4 because ${ana!.address}, a fellow recipient, blocked ${sender}`);
+      await s.expectNothingDelivered(ana, 'Q10', `${ana.address} blocked ${sender}`);
+      await s.expectNothingDelivered(bob, 'Q10', `the relay was refused with -3.4 because ${ana.address}, a fellow recipient, blocked ${sender}`);
     }),
   },
   {
@@ -444,12 +444,12 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
       const to = [...recipients.alpha, ...recipients.beta] as Message['to'];
       const draft = { to, subject: 'über die Hives ✓', body: '[i]outbound[/i] ★', format: 'bbcode' as const };
       const since = Date.now();
-      t.expectOk(await t.call('Epost_msg_send', { iam: ana!.address, ...draft }, { session: ana!.session }), 'Q5');
+      t.expectOk(await t.call('Epost_msg_send', { iam: ana.address, ...draft }, { session: ana.session }), 'Q5');
       for (const peer of ['alpha', 'beta'] as const) {
         const relay = await expectRelay(s, recipients[peer][0]!, peer, since);
         const fetch = await fetchAs(t, peerSystemAddress(peer), relay.ticket);
         const { msg } = t.expectOk(fetch, 'Q11', `${peer} fetching the ticket the Hive relayed to it`);
-        const wrong = differences(msg, { ...draft, from: ana!.address });
+        const wrong = differences(msg, { ...draft, from: ana.address });
         t.check(wrong.length === 0, 'G1', `step 2 returned another message than the one sent: ${wrong.join('; ')}`, fetch);
         const copies = new Set(recipients[peer].flatMap((address) => s.relaysTo(address)).map((r) => r.request.seq));
         t.check(copies.size === 1, 'M3', `${s.peer.baseUrl(peer)} received ${copies.size} relays of one message; one per remote domain is due`, fetch);

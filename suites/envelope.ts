@@ -2,11 +2,11 @@
 // listed codes (E2), unlisted parts ignored (E3), paging (E4).
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../src/checks/check.js';
-import type { CheckContext } from '../src/checks/context.js';
+import type { CheckContext, SessionUser } from '../src/checks/context.js';
 import type { Exchange } from '../src/client/exchange.js';
 import type { Message } from '../src/generated/schemas.js';
 import { judged, type Judged } from '../src/checks/judged.js';
-import { messageIds, readPage, sendAtOnce, sendMessage, type Page, type SessionUser } from '../src/checks/conversation-steps.js';
+import { messageIds, readPage, sendAtOnce, sendMessage, type Page } from '../src/checks/conversation-steps.js';
 import { contactsOf } from '../src/checks/account-steps.js';
 import { sameList } from '../src/checks/lists.js';
 
@@ -35,7 +35,7 @@ function isWindow<T>(got: readonly T[], all: readonly T[], start: number, limit:
 
 /** A fresh conversation of `count` messages from one user to another, sent at once. */
 async function conversationOf(t: CheckContext, count: number): Promise<{ reader: SessionUser; conv: string }> {
-  const [sender, reader] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+  const [sender, reader] = await t.loggedIn(2);
   const [first] = await sendAtOnce(t, sender, reader.address, count, { rule: 'E4', doing: 'filling a conversation to page through' });
   return { reader, conv: first!.conv };
 }
@@ -78,7 +78,7 @@ export const envelopeSuite = defineSuite('envelope', 'Envelope (E1–E4)', [
     level: 'MUST',
     code: 'Epost_ping',
     async run(t) {
-      const user = (await t.loggedIn(1))[0]!;
+      const [user] = await t.loggedIn(1);
       const cases: [Exchange, string][] = [
         [await t.call('Epost_ping', {}), 'Epost_ping by POST without iam'],
         [await t.call('Epost_ping', {}, { method: 'GET' }), 'Epost_ping by GET without iam'],
@@ -124,7 +124,7 @@ export const envelopeSuite = defineSuite('envelope', 'Envelope (E1–E4)', [
     level: 'MUST',
     code: '*',
     async run(t) {
-      const user = (await t.loggedIn(1))[0]!;
+      const [user] = await t.loggedIn(1);
       const sent: [Exchange, string][] = [];
       for (const w of UNKNOWN_CODES) sent.push([await t.call(w, { iam: user.address, user: user.address }, { session: user.session }), `w ${JSON.stringify(w)}`]);
       for (const w of ['Epost_user_info', 'epost_ping']) sent.push([await t.call(w, { iam: user.address }, { method: 'GET', session: user.session }), `w ${JSON.stringify(w)} by GET`]);
@@ -142,7 +142,7 @@ export const envelopeSuite = defineSuite('envelope', 'Envelope (E1–E4)', [
     level: 'MUST',
     code: 'Epost_msg_send',
     async run(t) {
-      const [sender, other, recipient] = (await t.loggedIn(3)) as [SessionUser, SessionUser, SessionUser];
+      const [sender, other, recipient] = await t.loggedIn(3);
       const posing = { from: other.address, sender: other.address, as: other.address, ...widening(other) };
       const exchange = await t.call('Epost_msg_send', { iam: sender.address, to: [recipient.address], body: 'who sent this?', ...posing }, { session: sender.session });
       const { conv } = t.expectResp(exchange, 1, 'E3', 'sending with parts that name another user');
@@ -165,7 +165,7 @@ export const envelopeSuite = defineSuite('envelope', 'Envelope (E1–E4)', [
     level: 'MUST',
     code: 'Epost_contact_list',
     async run(t) {
-      const [asker, other, third] = (await t.loggedIn(3)) as [SessionUser, SessionUser, SessionUser];
+      const [asker, other, third] = await t.loggedIn(3);
       t.expectResp(await t.call('Epost_contact_add', { iam: other.address, contact: third.address }, { session: other.session }), 1, 'Q8', 'giving the other user a contact');
       const { conv } = await sendMessage(t, other, { to: [third.address], body: 'between the two of us' });
 
@@ -270,7 +270,7 @@ export const envelopeSuite = defineSuite('envelope', 'Envelope (E1–E4)', [
     level: 'MUST',
     code: 'Epost_conv_old',
     async run(t) {
-      const [a, b] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [a, b] = await t.loggedIn(2);
       const bodies = ['first', 'second', 'third', 'fourth'];
       // Alternating senders, each message sent after the previous one was taken: the order of arrival is known.
       let conv = '';

@@ -3,12 +3,12 @@
 // Message object (G1).
 import { isDeepStrictEqual } from 'node:util';
 import { defineSuite } from '../src/checks/check.js';
-import type { CheckContext } from '../src/checks/context.js';
+import type { CheckContext, SessionUser } from '../src/checks/context.js';
 import type { MsgSendOk } from '../src/generated/schemas.js';
 import { UNREACHABLE_DOMAIN } from '../src/peer/domains.js';
 import { RESP } from '../src/protocol/reply-codes.js';
 import type { RuleId } from '../src/protocol/rules.js';
-import { expectNothingNew, expectSendRefused, findSent, readPage, sendMessage, takeNew, type SessionUser } from '../src/checks/conversation-steps.js';
+import { expectNothingNew, expectSendRefused, findSent, readPage, sendMessage, takeNew } from '../src/checks/conversation-steps.js';
 import { loopbackSource } from '../src/checks/source-address.js';
 import { plainIp } from '../src/protocol/ip.js';
 import { sorted } from '../src/checks/lists.js';
@@ -118,16 +118,16 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
     code: 'Epost_msg_send',
     async run(t) {
       const [sender, first, second] = await t.loggedIn(3);
-      const draft = { to: [first!.address, second!.address] as [string, string], subject: 'Hello [b]both[/b]', body: '[b]hi[/b] there, [url=https://example.org/]a link[/url]', format: 'bbcode' as const };
-      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender!.address, ...draft }, { session: sender!.session }));
-      const expected = { from: sender!.address, to: sorted(draft.to), subject: draft.subject, body: draft.body, format: draft.format, conv: sent.conv };
-      for (const reader of [first!, second!]) {
+      const draft = { to: [first.address, second.address] as [string, string], subject: 'Hello [b]both[/b]', body: '[b]hi[/b] there, [url=https://example.org/]a link[/url]', format: 'bbcode' as const };
+      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender.address, ...draft }, { session: sender.session }));
+      const expected = { from: sender.address, to: sorted(draft.to), subject: draft.subject, body: draft.body, format: draft.format, conv: sent.conv };
+      for (const reader of [first, second]) {
         const fresh = await takeNew(t, reader, { rule: 'M3' });
         const got = findSent(t, fresh, sent, 'M3', `${reader.address}, right after the send,`);
         const shown = { from: got.from, to: sorted(got.to), subject: got.subject, body: got.body, format: got.format, conv: got.conv };
         t.check(isDeepStrictEqual(shown, expected), 'Q5', `${reader.address} got ${JSON.stringify(shown)}, not what was sent: ${JSON.stringify(expected)}`, fresh.exchange);
       }
-      findSent(t, await readPage(t, sender!, sent.conv), sent, 'Q7', `the sender ${sender!.address}, reading the conversation,`);
+      findSent(t, await readPage(t, sender, sent.conv), sent, 'Q7', `the sender ${sender.address}, reading the conversation,`);
     },
   },
   {
@@ -138,15 +138,15 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
     code: 'Epost_msg_send',
     async run(t) {
       const [sender, reader] = await t.loggedIn(2);
-      const to = [reader!.address];
+      const to = [reader.address];
       const body = 'malformed';
       const cases: [string, Record<string, unknown>][] = [
         ['no to', { body }],
-        ['to is a string, not an array', { to: reader!.address, body }],
+        ['to is a string, not an array', { to: reader.address, body }],
         ['to is empty', { to: [], body }],
-        ['to holds a number', { to: [reader!.address, 5], body }],
+        ['to holds a number', { to: [reader.address, 5], body }],
         ['to holds null', { to: [null], body }],
-        ['to holds 51 strings', { to: Array.from({ length: 51 }, () => reader!.address), body }],
+        ['to holds 51 strings', { to: Array.from({ length: 51 }, () => reader.address), body }],
         ['no body', { to }],
         ['body is a number', { to, body: 5 }],
         ['body is null', { to, body: null }],
@@ -154,8 +154,8 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
         ['format is "html"', { to, body, format: 'html' }],
         ['format is a number', { to, body, format: 1 }],
       ];
-      await Promise.all(cases.map(([what, parts]) => expectSendRefused(t, sender!, parts, RESP.BAD_REQUEST, 'Q5', what)));
-      await expectNothingNew(t, reader!, 'Q5', 'every send was refused');
+      await Promise.all(cases.map(([what, parts]) => expectSendRefused(t, sender, parts, RESP.BAD_REQUEST, 'Q5', what)));
+      await expectNothingNew(t, reader, 'Q5', 'every send was refused');
     },
   },
   {
@@ -178,8 +178,8 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
         ['a domain with an underscore', 'someone::bad_domain.example'],
       ];
       // The valid recipient comes first, so a Hive delivering one by one would already have reached them.
-      await Promise.all(invalid.map(([what, address]) => expectSendRefused(t, sender!, { to: [reader!.address, address], body: `to ${what}` }, RESP.NOT_A_CONTACT, 'Q5', `a recipient is ${what}: ${JSON.stringify(address)}`)));
-      await expectNothingNew(t, reader!, 'Q5', 'every send had an invalid recipient and was refused');
+      await Promise.all(invalid.map(([what, address]) => expectSendRefused(t, sender, { to: [reader.address, address], body: `to ${what}` }, RESP.NOT_A_CONTACT, 'Q5', `a recipient is ${what}: ${JSON.stringify(address)}`)));
+      await expectNothingNew(t, reader, 'Q5', 'every send had an invalid recipient and was refused');
     },
   },
   {
@@ -190,11 +190,11 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
     code: 'Epost_msg_send',
     async run(t) {
       const [sender, friend, blocker] = await t.loggedIn(3);
-      t.expectResp(await t.call('Epost_contact_block', { iam: blocker!.address, contact: sender!.address }, { session: blocker!.session }), RESP.OK, 'Q8', 'blocking the sender');
-      await expectSendRefused(t, sender!, { to: [friend!.address, blocker!.address], body: 'to a friend and to someone who blocked me' }, RESP.NOT_WELCOME, 'Q5', 'a recipient blocked the sender');
-      await expectNothingNew(t, friend!, 'Q5', 'the send was refused with -3.4');
-      await expectNothingNew(t, blocker!, 'Q5', 'the send was refused with -3.4');
-      await sendMessage(t, sender!, { to: [friend!.address], body: 'to a friend only' }, { rule: 'Q8', doing: "a block stops messages to the blocker only, not to anyone else" });
+      t.expectResp(await t.call('Epost_contact_block', { iam: blocker.address, contact: sender.address }, { session: blocker.session }), RESP.OK, 'Q8', 'blocking the sender');
+      await expectSendRefused(t, sender, { to: [friend.address, blocker.address], body: 'to a friend and to someone who blocked me' }, RESP.NOT_WELCOME, 'Q5', 'a recipient blocked the sender');
+      await expectNothingNew(t, friend, 'Q5', 'the send was refused with -3.4');
+      await expectNothingNew(t, blocker, 'Q5', 'the send was refused with -3.4');
+      await sendMessage(t, sender, { to: [friend.address], body: 'to a friend only' }, { rule: 'Q8', doing: "a block stops messages to the blocker only, not to anyone else" });
     },
   },
   {
@@ -205,9 +205,9 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
     code: 'Epost_msg_send',
     async run(t) {
       const [sender, reader] = await t.loggedIn(2);
-      await Promise.all(HTML.map((content) => expectSendRefused(t, sender!, { to: [reader!.address], ...content }, RESP.BAD_REQUEST, 'M1', `${JSON.stringify(content)} holds an HTML tag`)));
-      await expectNothingNew(t, reader!, 'M1', 'every message held an HTML tag and was refused');
-      await expectDeliveredAsSent(t, sender!, reader!, NOT_HTML, 'M1');
+      await Promise.all(HTML.map((content) => expectSendRefused(t, sender, { to: [reader.address], ...content }, RESP.BAD_REQUEST, 'M1', `${JSON.stringify(content)} holds an HTML tag`)));
+      await expectNothingNew(t, reader, 'M1', 'every message held an HTML tag and was refused');
+      await expectDeliveredAsSent(t, sender, reader, NOT_HTML, 'M1');
     },
   },
   {
@@ -224,10 +224,10 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
           { subject: tag, body: 'the subject holds a script URL', format },
         ]),
       );
-      await Promise.all(attempts.map((content) => expectSendRefused(t, sender!, { to: [reader!.address], ...content }, RESP.BAD_REQUEST, 'M2', `${JSON.stringify(content)} holds a script URL in a BBCode tag`)));
-      await expectNothingNew(t, reader!, 'M2', 'every message held a script URL and was refused');
-      await expectDeliveredAsSent(t, sender!, reader!, NOT_SCRIPT, 'M2');
-      await expectTakenArriveAsSent(t, sender!, reader!, SCRIPT_FRAGMENTS, 'M2');
+      await Promise.all(attempts.map((content) => expectSendRefused(t, sender, { to: [reader.address], ...content }, RESP.BAD_REQUEST, 'M2', `${JSON.stringify(content)} holds a script URL in a BBCode tag`)));
+      await expectNothingNew(t, reader, 'M2', 'every message held a script URL and was refused');
+      await expectDeliveredAsSent(t, sender, reader, NOT_SCRIPT, 'M2');
+      await expectTakenArriveAsSent(t, sender, reader, SCRIPT_FRAGMENTS, 'M2');
     },
   },
   {
@@ -240,23 +240,23 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
       const [ana, bob, cy] = await t.loggedIn(3);
       // A refused send names the rule that lets its address through: A2 for a bare name, A1 for upper case.
       const send = async (from: SessionUser, to: [string, ...string[]], what: string, rule: RuleId = 'M4') => sendMessage(t, from, { to, body: what }, { rule, doing: what });
-      const anaBob = (await send(ana!, [bob!.address], 'ana to bob')).conv;
+      const anaBob = (await send(ana, [bob.address], 'ana to bob')).conv;
       const sameSet: [string, SessionUser, [string], RuleId][] = [
-        ['ana to bob again', ana!, [bob!.address], 'M4'],
-        ['bob to ana', bob!, [ana!.address], 'M4'],
-        ['ana to bob, written bare', ana!, [bob!.name], 'A2'],
-        ['ana to bob, written in upper case', ana!, [bob!.address.toUpperCase()], 'A1'],
+        ['ana to bob again', ana, [bob.address], 'M4'],
+        ['bob to ana', bob, [ana.address], 'M4'],
+        ['ana to bob, written bare', ana, [bob.name], 'A2'],
+        ['ana to bob, written in upper case', ana, [bob.address.toUpperCase()], 'A1'],
       ];
       for (const [what, from, to, rule] of sameSet) {
         const sent = await send(from, to, what, rule);
         t.check(sent.conv === anaBob, 'M4', `${what} went to conversation ${sent.conv}, not to ${anaBob} of the same participants`, sent.exchange);
       }
 
-      const trio = await send(ana!, [bob!.address, cy!.address], 'ana to bob and cy');
+      const trio = await send(ana, [bob.address, cy.address], 'ana to bob and cy');
       t.check(trio.conv !== anaBob, 'M4', `ana to bob and cy shares conversation ${trio.conv} with ana to bob alone`, trio.exchange);
-      const trioAgain = await send(cy!, [bob!.address, ana!.address], 'cy to bob and ana');
+      const trioAgain = await send(cy, [bob.address, ana.address], 'cy to bob and ana');
       t.check(trioAgain.conv === trio.conv, 'M4', `cy to bob and ana went to ${trioAgain.conv}, not to ${trio.conv} of the same three`, trioAgain.exchange);
-      const anaCy = await send(ana!, [cy!.address], 'ana to cy');
+      const anaCy = await send(ana, [cy.address], 'ana to cy');
       t.check(anaCy.conv !== anaBob && anaCy.conv !== trio.conv, 'M4', `ana to cy shares conversation ${anaCy.conv} with another set of participants`, anaCy.exchange);
     },
   },
@@ -269,22 +269,22 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
     async run(t) {
       const [sender, reader] = await t.loggedIn(2);
       // Written in upper case: the Message must still say it in lower case (A1).
-      const sent = await sendMessage(t, sender!, { to: [reader!.address.toUpperCase()], subject: 'shape', body: 'a message to look at' }, { rule: 'A1' });
+      const sent = await sendMessage(t, sender, { to: [reader.address.toUpperCase()], subject: 'shape', body: 'a message to look at' }, { rule: 'A1' });
       // The reply schema (checked by takeNew) holds the members, the address forms, the date form and the ip form.
-      const fresh = await takeNew(t, reader!, { rule: 'G1' });
-      const got = findSent(t, fresh, sent, 'M3', reader!.address);
+      const fresh = await takeNew(t, reader, { rule: 'G1' });
+      const got = findSent(t, fresh, sent, 'M3', reader.address);
       const evidence = fresh.exchange;
       t.check(got.conv === sent.conv, 'G1', `the Message says conv ${got.conv}; the send said ${sent.conv}`, evidence);
-      t.check(got.from === sender!.address, 'A1', `from is ${JSON.stringify(got.from)}, not the sender's full address ${sender!.address}`, evidence);
-      t.check(isDeepStrictEqual(got.to, [reader!.address]), 'A1', `to is ${JSON.stringify(got.to)}, not [${JSON.stringify(reader!.address)}]`, evidence);
+      t.check(got.from === sender.address, 'A1', `from is ${JSON.stringify(got.from)}, not the sender's full address ${sender.address}`, evidence);
+      t.check(isDeepStrictEqual(got.to, [reader.address]), 'A1', `to is ${JSON.stringify(got.to)}, not [${JSON.stringify(reader.address)}]`, evidence);
       const offset = Math.abs(Date.parse(got.date) - Date.now());
       t.check(offset <= DATE_TOLERANCE_MS, 'T9', `date ${got.date} is ${Math.round(offset / 60_000)} minutes away from the current UTC time`, evidence);
       const source = loopbackSource(t);
       if (source) t.check(plainIp(got.ip) === source, 'G1', `ip is ${got.ip}, but the sender's requests came from ${source}`, evidence);
       else t.note('the target is not a loopback address, so the ip header is checked for its form only');
 
-      const page = await readPage(t, sender!, sent.conv, {}, { rule: 'G1' });
-      const inConversation = findSent(t, page, sent, 'Q7', `the sender ${sender!.address}`);
+      const page = await readPage(t, sender, sent.conv, {}, { rule: 'G1' });
+      const inConversation = findSent(t, page, sent, 'Q7', `the sender ${sender.address}`);
       t.check(isDeepStrictEqual(inConversation, got), 'G1', `Epost_conv_old gives the sender ${JSON.stringify(inConversation)}, Epost_conv_new gave the recipient ${JSON.stringify(got)}`, page.exchange);
     },
   },
@@ -298,9 +298,9 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
       const [sender, first, middle, last] = await t.loggedIn(4);
       // Remote addresses fill the list: only their form is checked (M3), and a .invalid domain (RFC 6761) is nobody's Hive.
       const remote = Array.from({ length: 47 }, (_, i) => `r${i + 1}::${UNREACHABLE_DOMAIN}`);
-      const to: [string, ...string[]] = [first!.address, ...remote.slice(0, 23), middle!.address, ...remote.slice(23), last!.address];
-      const sent = await sendMessage(t, sender!, { to, body: 'to fifty' }, { doing: `sending to ${to.length} recipients, the most \`to\` may hold` });
-      for (const reader of [first!, middle!, last!]) findSent(t, await takeNew(t, reader, { rule: 'M3' }), sent, 'M3', reader.address);
+      const to: [string, ...string[]] = [first.address, ...remote.slice(0, 23), middle.address, ...remote.slice(23), last.address];
+      const sent = await sendMessage(t, sender, { to, body: 'to fifty' }, { doing: `sending to ${to.length} recipients, the most \`to\` may hold` });
+      for (const reader of [first, middle, last]) findSent(t, await takeNew(t, reader, { rule: 'M3' }), sent, 'M3', reader.address);
     },
   },
   {
@@ -313,11 +313,11 @@ export const messagesSuite = defineSuite('messages', 'Messages (Q5, Q7, M1–M4,
     async run(t) {
       const from = t.settings.secondSourceAddress!;
       const [sender, reader] = await t.users(2);
-      const session = await t.login(sender!, { localAddress: from });
-      const readerSession = await t.login(reader!);
-      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender!.address, to: [reader!.address], body: `sent from ${from}` }, { session, localAddress: from }));
-      const fresh = await takeNew(t, { ...reader!, session: readerSession }, { rule: 'G1' });
-      const got = findSent(t, fresh, sent, 'M3', reader!.address);
+      const session = await t.login(sender, { localAddress: from });
+      const readerSession = await t.login(reader);
+      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: sender.address, to: [reader.address], body: `sent from ${from}` }, { session, localAddress: from }));
+      const fresh = await takeNew(t, { ...reader, session: readerSession }, { rule: 'G1' });
+      const got = findSent(t, fresh, sent, 'M3', reader.address);
       t.check(plainIp(got.ip) === from, 'G1', `ip is ${got.ip}, but the message was sent from ${from}`, fresh.exchange);
     },
   },

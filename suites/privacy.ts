@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes, randomInt } from 'node:crypto';
 import { wrongPassword } from '../src/checks/wrong-password.js';
 import { defineSuite } from '../src/checks/check.js';
-import type { CheckContext, TestUser } from '../src/checks/context.js';
+import type { CheckContext, SessionUser, TestUser } from '../src/checks/context.js';
 import { mannWhitneyU } from '../src/checks/rank-test.js';
 import { respOf, type Exchange } from '../src/client/exchange.js';
 import { systemAddress } from '../src/protocol/address.js';
@@ -78,7 +78,7 @@ function replyDifference(a: Exchange, b: Exchange, sameCode: boolean): string | 
 }
 
 /** Adds a directory entry for `owner`, or ends the check naming Q8. */
-async function addContact(t: CheckContext, owner: TestUser & { session: string }, contact: string, code: 'Epost_contact_add' | 'Epost_contact_block' = 'Epost_contact_add'): Promise<void> {
+async function addContact(t: CheckContext, owner: SessionUser, contact: string, code: 'Epost_contact_add' | 'Epost_contact_block' = 'Epost_contact_add'): Promise<void> {
   t.expectResp(await t.call(code, { iam: owner.address, contact }, { session: owner.session }), RESP.OK, 'Q8', `${owner.name} adding ${contact}`);
 }
 
@@ -114,9 +114,9 @@ export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden thing
     async run(t) {
       const [me] = await t.loggedIn(1);
       const other = await t.user();
-      const parts = { iam: me!.address, user: other.address, contact: other.address, query: other.name, conv: '1' };
+      const parts = { iam: me.address, user: other.address, contact: other.address, query: other.name, conv: '1' };
       const exchanges = await Promise.all(
-        FORBIDDEN_CODES.flatMap((code) => POST_THEN_GET.map((method) => t.call(code, parts, { method, session: me!.session }))),
+        FORBIDDEN_CODES.flatMap((code) => POST_THEN_GET.map((method) => t.call(code, parts, { method, session: me.session }))),
       );
       for (const exchange of exchanges) {
         const what = `${JSON.stringify(exchange.code)} by ${exchange.request.method}`;
@@ -134,24 +134,24 @@ export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden thing
     async run(t) {
       const [me, victim] = await t.loggedIn(2);
       const [myFriend, victimsFriend] = await t.users(2);
-      await addContact(t, me!, myFriend!.address);
-      await addContact(t, victim!, victimsFriend!.address);
-      const mine = [myFriend!.address];
+      await addContact(t, me, myFriend.address);
+      await addContact(t, victim, victimsFriend.address);
+      const mine = [myFriend.address];
       const asked = await Promise.all(
-        namings(victim!).map(async (naming) => ({ ...naming, exchange: await t.call('Epost_contact_list', { iam: me!.address, [naming.part]: naming.value }, { method: naming.method, session: me!.session }) })),
+        namings(victim).map(async (naming) => ({ ...naming, exchange: await t.call('Epost_contact_list', { iam: me.address, [naming.part]: naming.value }, { method: naming.method, session: me.session }) })),
       );
       for (const { method, part, exchange } of asked) {
         const reply = t.expectResp(exchange, RESP.OK, byMethod(method, 'E3'), `a part '${part}' is not listed for Epost_contact_list and must be ignored`);
         const listed = (reply.contacts as { contact: string }[]).map((entry) => entry.contact);
-        t.check(!listed.includes(victimsFriend!.address), 'F1', `with '${part}' naming ${victim!.address}, the reply holds that user's contact list`, exchange);
+        t.check(!listed.includes(victimsFriend.address), 'F1', `with '${part}' naming ${victim.address}, the reply holds that user's contact list`, exchange);
         t.check(JSON.stringify(listed) === JSON.stringify(mine), 'E3', `with '${part}' naming another user, the reply is not the session user's own directory ${JSON.stringify(mine)}`, exchange);
       }
       // iam naming the other user with my key: whatever the reply, it is never their directory.
       for (const method of POST_THEN_GET) {
-        const exchange = await t.call('Epost_contact_list', { iam: victim!.address }, { method, session: me!.session });
+        const exchange = await t.call('Epost_contact_list', { iam: victim.address }, { method, session: me.session });
         const contacts = replyObject(exchange)?.contacts;
-        const leaked = Array.isArray(contacts) && contacts.some((entry) => (entry as { contact?: unknown })?.contact === victimsFriend!.address);
-        t.check(!leaked, 'F1', `iam ${victim!.address} with another user's session key got ${victim!.address}'s contact list`, exchange);
+        const leaked = Array.isArray(contacts) && contacts.some((entry) => (entry as { contact?: unknown })?.contact === victimsFriend.address);
+        t.check(!leaked, 'F1', `iam ${victim.address} with another user's session key got ${victim.address}'s contact list`, exchange);
       }
     },
   },
@@ -163,21 +163,21 @@ export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden thing
     code: 'Epost_conv_new',
     async run(t) {
       const [me, victim, sender] = await t.loggedIn(3);
-      const sent = await t.call('Epost_msg_send', { iam: sender!.address, to: [victim!.address], subject: 'private', body: 'for the victim only' }, { session: sender!.session });
+      const sent = await t.call('Epost_msg_send', { iam: sender.address, to: [victim.address], subject: 'private', body: 'for the victim only' }, { session: sender.session });
       const { conv } = t.expectOk(sent, 'Q5');
-      const isTheirs = (json: Record<string, unknown> | undefined) => Array.isArray(json?.msgs) && json.msgs.some((m) => (m as { conv?: unknown })?.conv === conv || (m as { from?: unknown })?.from === sender!.address);
+      const isTheirs = (json: Record<string, unknown> | undefined) => Array.isArray(json?.msgs) && json.msgs.some((m) => (m as { conv?: unknown })?.conv === conv || (m as { from?: unknown })?.from === sender.address);
       const asked = await Promise.all(
-        namings(victim!).map(async ({ method, part, value }) => ({
+        namings(victim).map(async ({ method, part, value }) => ({
           method,
           part,
-          fresh: await t.call('Epost_conv_new', { iam: me!.address, [part]: value }, { method, session: me!.session }),
-          old: await t.call('Epost_conv_old', { iam: me!.address, conv, [part]: value }, { method, session: me!.session }),
+          fresh: await t.call('Epost_conv_new', { iam: me.address, [part]: value }, { method, session: me.session }),
+          old: await t.call('Epost_conv_old', { iam: me.address, conv, [part]: value }, { method, session: me.session }),
         })),
       );
       for (const { method, part, fresh, old } of asked) {
         t.expectResp(fresh, [RESP.OK, RESP.NO], byMethod(method, 'E3'), `a part '${part}' is not listed for Epost_conv_new and must be ignored`);
-        t.check(!isTheirs(replyObject(fresh)), 'E3', `Epost_conv_new with '${part}' naming ${victim!.address} returned that user's messages`, fresh);
-        t.check(!isTheirs(replyObject(old)), 'E3', `Epost_conv_old of ${victim!.address}'s conversation with '${part}' naming them returned its messages`, old);
+        t.check(!isTheirs(replyObject(fresh)), 'E3', `Epost_conv_new with '${part}' naming ${victim.address} returned that user's messages`, fresh);
+        t.check(!isTheirs(replyObject(old)), 'E3', `Epost_conv_old of ${victim.address}'s conversation with '${part}' naming them returned its messages`, old);
         t.expectResp(old, RESP.NO_CONVERSATION, byMethod(method, 'Q7'), 'the session user is not in this conversation');
       }
     },
@@ -194,24 +194,24 @@ export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden thing
       for (const method of POST_THEN_GET) {
         const as = { method };
         const rule = (own: RuleId) => byMethod(method, own);
-        t.expectOk(await t.call('Epost_ping', { iam: alice!.address }, as), rule('Q1'));
-        const aliceSession = t.expectOk(await t.call('Epost_session_open', { iam: alice!.address, pass: alice!.pass }, as), rule('Q3')).session;
-        const bobSession = t.expectOk(await t.call('Epost_session_open', { iam: bob!.address, pass: bob!.pass }, as), rule('Q3')).session;
+        t.expectOk(await t.call('Epost_ping', { iam: alice.address }, as), rule('Q1'));
+        const aliceSession = t.expectOk(await t.call('Epost_session_open', { iam: alice.address, pass: alice.pass }, as), rule('Q3')).session;
+        const bobSession = t.expectOk(await t.call('Epost_session_open', { iam: bob.address, pass: bob.pass }, as), rule('Q3')).session;
         const asAlice = { method, session: aliceSession };
         const asBob = { method, session: bobSession };
-        t.expectResp(await t.call('Epost_contact_add', { iam: alice!.address, contact: bob!.address }, asAlice), RESP.OK, rule('Q8'));
-        t.expectResp(await t.call('Epost_contact_block', { iam: alice!.address, contact: carol!.address }, asAlice), RESP.OK, rule('Q8'));
-        t.expectOk(await t.call('Epost_contact_list', { iam: alice!.address }, asAlice), rule('Q9'));
-        const sent = t.expectOk(await t.call('Epost_msg_send', { iam: alice!.address, to: [bob!.address], subject: `hello by ${method}`, body: 'see you at noon' }, asAlice), rule('Q5'));
-        t.expectResp(await t.call('Epost_conv_new', { iam: bob!.address, conv: sent.conv }, asBob), RESP.OK, rule('M3'), 'a local recipient sees the message at once');
-        t.expectOk(await t.call('Epost_conv_old', { iam: bob!.address, conv: sent.conv }, asBob), rule('Q7'));
-        t.expectResp(await t.call('Epost_contact_remove', { iam: alice!.address, contact: carol!.address }, asAlice), RESP.OK, rule('Q8'));
+        t.expectResp(await t.call('Epost_contact_add', { iam: alice.address, contact: bob.address }, asAlice), RESP.OK, rule('Q8'));
+        t.expectResp(await t.call('Epost_contact_block', { iam: alice.address, contact: carol.address }, asAlice), RESP.OK, rule('Q8'));
+        t.expectOk(await t.call('Epost_contact_list', { iam: alice.address }, asAlice), rule('Q9'));
+        const sent = t.expectOk(await t.call('Epost_msg_send', { iam: alice.address, to: [bob.address], subject: `hello by ${method}`, body: 'see you at noon' }, asAlice), rule('Q5'));
+        t.expectResp(await t.call('Epost_conv_new', { iam: bob.address, conv: sent.conv }, asBob), RESP.OK, rule('M3'), 'a local recipient sees the message at once');
+        t.expectOk(await t.call('Epost_conv_old', { iam: bob.address, conv: sent.conv }, asBob), rule('Q7'));
+        t.expectResp(await t.call('Epost_contact_remove', { iam: alice.address, contact: carol.address }, asAlice), RESP.OK, rule('Q8'));
         // Hive-to-Hive codes, answered without any other Hive: a ticket never issued, and a malformed one.
         const peer = systemAddress('alpha.pame.test');
         t.expectResp(await t.call('Epost_msg_fetch', { iam: peer, ticket: randomBytes(24).toString('base64url') }, as), RESP.NO, rule('Q11'));
         t.expectResp(await t.call('Epost_msg_relay', { iam: peer, ticket: '' }, as), RESP.BAD_REQUEST, 'Q10');
-        t.expectOk(await t.call('Epost_session_close', { iam: alice!.address }, asAlice), rule('Q4'));
-        t.expectOk(await t.call('Epost_session_close', { iam: bob!.address }, asBob), rule('Q4'));
+        t.expectOk(await t.call('Epost_session_close', { iam: alice.address }, asAlice), rule('Q4'));
+        t.expectOk(await t.call('Epost_session_close', { iam: bob.address }, asBob), rule('Q4'));
       }
     },
   },
@@ -246,10 +246,10 @@ export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden thing
       const user = { ...detailed, address: t.address(detailed.name) };
       const session = await t.login(user);
       const [friend] = await t.loggedIn(1);
-      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: user.address, to: [friend!.address], subject: 'hi', body: 'hello' }, { session }));
-      t.expectOk(await t.call('Epost_contact_add', { iam: friend!.address, contact: user.address }, { session: friend!.session }));
-      t.expectOk(await t.call('Epost_contact_list', { iam: friend!.address }, { session: friend!.session }));
-      await t.call('Epost_conv_new', { iam: friend!.address, conv: sent.conv }, { session: friend!.session });
+      const sent = t.expectOk(await t.call('Epost_msg_send', { iam: user.address, to: [friend.address], subject: 'hi', body: 'hello' }, { session }));
+      t.expectOk(await t.call('Epost_contact_add', { iam: friend.address, contact: user.address }, { session: friend.session }));
+      t.expectOk(await t.call('Epost_contact_list', { iam: friend.address }, { session: friend.session }));
+      await t.call('Epost_conv_new', { iam: friend.address, conv: sent.conv }, { session: friend.session });
       await t.call('Epost_conv_old', { iam: user.address, conv: sent.conv }, { session });
 
       for (const exchange of t.exchanges) {
@@ -272,16 +272,16 @@ export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden thing
       const [me, blocker] = await t.loggedIn(2);
       const existing = await t.user();
       const nobody = unknownAddress(t);
-      await addContact(t, blocker!, me!.address, 'Epost_contact_block');
+      await addContact(t, blocker, me.address, 'Epost_contact_block');
       const bogusKey = randomBytes(32).toString('base64url');
-      const asMe = { session: me!.session };
+      const asMe = { session: me.session };
       for (const method of POST_THEN_GET) {
         const pairs: [string, Promise<Exchange>, Promise<Exchange>, boolean][] = [
           ['Epost_session_open for an unknown user and with a wrong password', t.call('Epost_session_open', { iam: nobody, pass: existing.pass }, { method }), t.call('Epost_session_open', { iam: existing.address, pass: wrongPassword(existing) }, { method }), true],
           ['a session code with an unknown key, for an unknown user and for an existing one', t.call('Epost_contact_list', { iam: nobody }, { method, session: bogusKey }), t.call('Epost_contact_list', { iam: existing.address }, { method, session: bogusKey }), true],
-          ['Epost_contact_add of an unknown local user and of a malformed address', t.call('Epost_contact_add', { iam: me!.address, contact: nobody }, { method, ...asMe }), t.call('Epost_contact_add', { iam: me!.address, contact: 'not an address!' }, { method, ...asMe }), true],
-          ['Epost_msg_send to an unknown local user and to a malformed address', t.call('Epost_msg_send', { iam: me!.address, to: [nobody], body: 'x' }, { method, ...asMe }), t.call('Epost_msg_send', { iam: me!.address, to: ['not an address!'], body: 'x' }, { method, ...asMe }), true],
-          ['Epost_msg_send to an unknown local user (-3.3) and to a user who blocked the sender (-3.4)', t.call('Epost_msg_send', { iam: me!.address, to: [nobody], body: 'x' }, { method, ...asMe }), t.call('Epost_msg_send', { iam: me!.address, to: [blocker!.address], body: 'x' }, { method, ...asMe }), false],
+          ['Epost_contact_add of an unknown local user and of a malformed address', t.call('Epost_contact_add', { iam: me.address, contact: nobody }, { method, ...asMe }), t.call('Epost_contact_add', { iam: me.address, contact: 'not an address!' }, { method, ...asMe }), true],
+          ['Epost_msg_send to an unknown local user and to a malformed address', t.call('Epost_msg_send', { iam: me.address, to: [nobody], body: 'x' }, { method, ...asMe }), t.call('Epost_msg_send', { iam: me.address, to: ['not an address!'], body: 'x' }, { method, ...asMe }), true],
+          ['Epost_msg_send to an unknown local user (-3.3) and to a user who blocked the sender (-3.4)', t.call('Epost_msg_send', { iam: me.address, to: [nobody], body: 'x' }, { method, ...asMe }), t.call('Epost_msg_send', { iam: me.address, to: [blocker.address], body: 'x' }, { method, ...asMe }), false],
         ];
         for (const [what, first, second, sameCode] of pairs) {
           const a = await first;

@@ -201,11 +201,11 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
         [null, 'session null'],
         [12345, 'session a number'],
         [true, 'session true'],
-        [[user!.session], 'the key inside an array'],
-        [{ session: user!.session }, 'the key inside an object'],
+        [[user.session], 'the key inside an array'],
+        [{ session: user.session }, 'the key inside an object'],
       ];
-      await expectAllRefused(t, user!, cases);
-      await expectAlive(t, user!, user!.session, 'the key itself, sent as a string');
+      await expectAllRefused(t, user, cases);
+      await expectAlive(t, user, user.session, 'the key itself, sent as a string');
     },
   },
   {
@@ -216,7 +216,7 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
     code: '*',
     async run(t) {
       const [user] = await t.loggedIn(1);
-      const key = user!.session;
+      const key = user.session;
       const cases: [string, string][] = [
         [randomBytes(32).toString('base64url'), 'a random key'],
         ['', 'an empty key'],
@@ -225,8 +225,8 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
         [`${key}A`, 'the key with a character added'],
       ];
       if (caseSwapped(key) !== key) cases.push([caseSwapped(key), 'the key with its letter case swapped']);
-      await expectAllRefused(t, user!, cases);
-      await expectAlive(t, user!, key, 'the key as issued');
+      await expectAllRefused(t, user, cases);
+      await expectAlive(t, user, key, 'the key as issued');
     },
   },
   {
@@ -237,8 +237,8 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
     code: '*',
     async run(t) {
       const [ana, bob] = await t.loggedIn(2);
-      await expectRefusedEverywhere(t, bob!, ana!.session, `iam ${bob!.address} and ${ana!.address}'s key`);
-      await expectAlive(t, ana!, ana!.session, `${ana!.address}'s key, for ${ana!.address}`);
+      await expectRefusedEverywhere(t, bob, ana.session, `iam ${bob.address} and ${ana.address}'s key`);
+      await expectAlive(t, ana, ana.session, `${ana.address}'s key, for ${ana.address}`);
     },
   },
   {
@@ -293,11 +293,11 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
     async run(t) {
       const idle = observableIdle(t, 1.5);
       const [user] = await t.loggedIn(1);
-      await expectAlive(t, user!, user!.session, 'the fresh key');
+      await expectAlive(t, user, user.session, 'the fresh key');
       // Taken after the reply: the Hive's last use of the key is no later than this.
       const lastUse = Date.now();
       await waitUntil(t, lastUse + idle + idleSlack(idle));
-      const exchange = await t.call('Epost_contact_list', { iam: user!.address }, { session: user!.session });
+      const exchange = await t.call('Epost_contact_list', { iam: user.address }, { session: user.session });
       t.expectResp(exchange, RESP.NOT_LOGGED_IN, 'U2', `the key was idle ${Date.now() - lastUse} ms; the Hive's idle time is ${idle} ms`);
     },
   },
@@ -314,7 +314,7 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
       const opened = Date.now();
       for (let use = 1; Date.now() - opened < 2 * idle; use++) {
         await waitUntil(t, opened + (use * idle) / 3);
-        await expectAlive(t, user!, user!.session, `the key used every ${Math.round(idle / 3)} ms, ${Date.now() - opened} ms after the log-in; the idle time is ${idle} ms`);
+        await expectAlive(t, user, user.session, `the key used every ${Math.round(idle / 3)} ms, ${Date.now() - opened} ms after the log-in; the idle time is ${idle} ms`);
       }
     },
   },
@@ -326,7 +326,7 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
     code: '*',
     async run(t) {
       const [user] = await t.loggedIn(1);
-      const me = user!.address;
+      const me = user.address;
       const malformed: [RequestCode, Record<string, unknown>, string][] = [
         ['Epost_msg_send', { to: 'nobody', body: 5, format: 'html' }, 'to, body and format malformed'],
         ['Epost_msg_send', { to: [me], body: '<b>html</b>' }, 'an HTML body'],
@@ -385,29 +385,29 @@ export const sessionsSuite = defineSuite('sessions', 'Sessions and reply codes (
     async run(t) {
       const [ana, bob] = await t.loggedIn(2);
       const nobody = t.address(t.uniqueName('nobody'));
-      const asAna = { session: ana!.session };
-      t.expectResp(await t.call('Epost_contact_block', { iam: bob!.address, contact: ana!.address }, { session: bob!.session }), ANY_REPLY_CODE, 'R1', 'blocking');
+      const asAna = { session: ana.session };
+      t.expectResp(await t.call('Epost_contact_block', { iam: bob.address, contact: ana.address }, { session: bob.session }), ANY_REPLY_CODE, 'R1', 'blocking');
       const situations: [string, Promise<Exchange>][] = [
-        ['registering a taken name', register(t, ana!.address, ana!.pass)],
+        ['registering a taken name', register(t, ana.address, ana.pass)],
         ['registering with a short password', register(t, t.address(t.uniqueName('r1')), 'short')],
-        ['logging in with a wrong password', t.call('Epost_session_open', { iam: ana!.address, pass: wrongPassword(ana!) })],
-        ['logging in as nobody', t.call('Epost_session_open', { iam: nobody, pass: ana!.pass })],
-        ['a session code with an unknown key', t.call('Epost_contact_list', { iam: ana!.address }, { session: randomBytes(32).toString('base64url') })],
-        ['sending to nobody', t.call('Epost_msg_send', { iam: ana!.address, to: [nobody], body: 'x' }, asAna)],
-        ['sending to someone who blocked the sender', t.call('Epost_msg_send', { iam: ana!.address, to: [bob!.address], body: 'x' }, asAna)],
-        ['sending without a body', t.call('Epost_msg_send', { iam: ana!.address, to: [bob!.address] }, asAna)],
-        ['taking new messages when there are none', t.call('Epost_conv_new', { iam: ana!.address }, asAna)],
-        ['taking new messages of an unknown conversation', t.call('Epost_conv_new', { iam: ana!.address, conv: 'no-such-conversation' }, asAna)],
-        ['reading an unknown conversation', t.call('Epost_conv_old', { iam: ana!.address, conv: 'no-such-conversation' }, asAna)],
-        ['adding nobody as a contact', t.call('Epost_contact_add', { iam: ana!.address, contact: nobody }, asAna)],
-        ['removing a contact that is not there', t.call('Epost_contact_remove', { iam: ana!.address, contact: bob!.address }, asAna)],
-        ['listing contacts', t.call('Epost_contact_list', { iam: ana!.address }, asAna)],
+        ['logging in with a wrong password', t.call('Epost_session_open', { iam: ana.address, pass: wrongPassword(ana) })],
+        ['logging in as nobody', t.call('Epost_session_open', { iam: nobody, pass: ana.pass })],
+        ['a session code with an unknown key', t.call('Epost_contact_list', { iam: ana.address }, { session: randomBytes(32).toString('base64url') })],
+        ['sending to nobody', t.call('Epost_msg_send', { iam: ana.address, to: [nobody], body: 'x' }, asAna)],
+        ['sending to someone who blocked the sender', t.call('Epost_msg_send', { iam: ana.address, to: [bob.address], body: 'x' }, asAna)],
+        ['sending without a body', t.call('Epost_msg_send', { iam: ana.address, to: [bob.address] }, asAna)],
+        ['taking new messages when there are none', t.call('Epost_conv_new', { iam: ana.address }, asAna)],
+        ['taking new messages of an unknown conversation', t.call('Epost_conv_new', { iam: ana.address, conv: 'no-such-conversation' }, asAna)],
+        ['reading an unknown conversation', t.call('Epost_conv_old', { iam: ana.address, conv: 'no-such-conversation' }, asAna)],
+        ['adding nobody as a contact', t.call('Epost_contact_add', { iam: ana.address, contact: nobody }, asAna)],
+        ['removing a contact that is not there', t.call('Epost_contact_remove', { iam: ana.address, contact: bob.address }, asAna)],
+        ['listing contacts', t.call('Epost_contact_list', { iam: ana.address }, asAna)],
       ];
       for (const [what, exchange] of situations) t.expectResp(await exchange, ANY_REPLY_CODE, 'R1', what);
-      const sent = t.expectResp(await t.call('Epost_msg_send', { iam: bob!.address, to: [ana!.address], body: 'hello' }, { session: bob!.session }), ANY_REPLY_CODE, 'R1', 'sending a message') as { conv?: string };
-      t.expectResp(await t.call('Epost_conv_new', { iam: ana!.address }, asAna), ANY_REPLY_CODE, 'R1', 'taking a new message');
-      t.expectResp(await t.call('Epost_conv_old', { iam: ana!.address, conv: sent.conv ?? '', start: 5 }, asAna), ANY_REPLY_CODE, 'R1', 'reading past the end of a conversation');
-      t.expectResp(await t.call('Epost_session_close', { iam: ana!.address }, asAna), ANY_REPLY_CODE, 'R1', 'closing the session');
+      const sent = t.expectResp(await t.call('Epost_msg_send', { iam: bob.address, to: [ana.address], body: 'hello' }, { session: bob.session }), ANY_REPLY_CODE, 'R1', 'sending a message') as { conv?: string };
+      t.expectResp(await t.call('Epost_conv_new', { iam: ana.address }, asAna), ANY_REPLY_CODE, 'R1', 'taking a new message');
+      t.expectResp(await t.call('Epost_conv_old', { iam: ana.address, conv: sent.conv ?? '', start: 5 }, asAna), ANY_REPLY_CODE, 'R1', 'reading past the end of a conversation');
+      t.expectResp(await t.call('Epost_session_close', { iam: ana.address }, asAna), ANY_REPLY_CODE, 'R1', 'closing the session');
     },
   },
 ]);

@@ -1,12 +1,11 @@
 // Steps that several families take with a user's account: register it, list its
 // contacts, close its sessions. Those that judge end the check naming the caller's rule.
-import type { CheckContext, TestUser } from './context.js';
+import type { CheckContext, SessionUser, TestUser } from './context.js';
 import type { CallOptions } from '../client/client.js';
 import type { Exchange } from '../client/exchange.js';
 import type { ContactListOk } from '../generated/schemas.js';
 import type { RuleId } from '../protocol/rules.js';
 import { judged, type Judged } from './judged.js';
-import type { SessionUser } from './conversation-steps.js';
 
 export function register(t: CheckContext, iam: string, pass: unknown, options?: CallOptions): Promise<Exchange> {
   return t.call('Epost_user_register', { iam, ...(pass === undefined ? {} : { pass }) }, options);

@@ -21,6 +21,12 @@ export interface TestUser extends Account {
   readonly address: string;
 }
 
+/** A user with an open session. */
+export type SessionUser = TestUser & { readonly session: string };
+
+/** Exactly `N` items when `N` is a literal (`users(2)` destructures into two), an array when it is only a `number`. */
+export type Tuple<T, N extends number, Built extends T[] = []> = number extends N ? T[] : Built['length'] extends N ? Built : Tuple<T, N, [...Built, T]>;
+
 export interface PollOptions {
   readonly deadlineMs: number;
   readonly intervalMs?: number;
@@ -122,10 +128,10 @@ export class CheckContext {
   }
 
   /** Registers fresh users, or hands out the --user accounts when registration is closed. */
-  async users(count: number): Promise<TestUser[]> {
+  async users<N extends number>(count: N): Promise<Tuple<TestUser, N>> {
     const users: TestUser[] = [];
     for (let i = 0; i < count; i++) users.push(await this.user());
-    return users;
+    return users as Tuple<TestUser, N>;
   }
 
   async user(): Promise<TestUser> {
@@ -151,9 +157,9 @@ export class CheckContext {
   }
 
   /** Registers and logs in fresh users. */
-  async loggedIn(count: number): Promise<(TestUser & { session: string })[]> {
-    const users = await this.users(count);
-    return Promise.all(users.map(async (user) => ({ ...user, session: await this.login(user) })));
+  async loggedIn<N extends number>(count: N): Promise<Tuple<SessionUser, N>> {
+    const users: TestUser[] = await this.users(count);
+    return (await Promise.all(users.map(async (user) => ({ ...user, session: await this.login(user) })))) as Tuple<SessionUser, N>;
   }
 
   /** Closes every session the check opened; failures here are not the check's business. */

@@ -1,6 +1,6 @@
 // Steps that several families take with messages: send one, send many, read a
 // conversation back. They end the check naming the rule the caller verifies.
-import type { CheckContext, TestUser } from './context.js';
+import type { CheckContext, SessionUser } from './context.js';
 import type { Message, MsgSendOk } from '../generated/schemas.js';
 import { judged, type Judged } from './judged.js';
 import { RESP } from '../protocol/reply-codes.js';
@@ -16,9 +16,6 @@ export const POST_THEN_GET: readonly Method[] = ['POST', 'GET'];
 export function byMethod(method: Method, rule: RuleId): RuleId {
   return method === 'GET' ? 'T3' : rule;
 }
-
-/** A user with an open session. */
-export type SessionUser = TestUser & { readonly session: string };
 
 export interface Draft {
   readonly to: [string, ...string[]];

@@ -1,8 +1,7 @@
 // A countersign scenario as a check drives it: the peer Hives' tickets and
 // users on one side, the Hive under test (through the check's recording
 // client) on the other. Steps end the check naming the rule that was broken.
-import type { CheckContext, CodedExchange } from './context.js';
-import type { SessionUser } from './conversation-steps.js';
+import type { CheckContext, CodedExchange, SessionUser } from './context.js';
 import { judged, type Judged } from './judged.js';
 import { respOf, type Exchange } from '../client/exchange.js';
 import type { Message } from '../generated/schemas.js';

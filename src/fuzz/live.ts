@@ -2,7 +2,7 @@
 // in which conversations. Generated requests hold placeholders for them, so a
 // seed always generates the same requests; a placeholder becomes a value of
 // this run's state only when the request is sent.
-import type { CheckContext, TestUser } from '../checks/context.js';
+import type { CheckContext, SessionUser, TestUser } from '../checks/context.js';
 import { SYSTEM_USER, systemAddress } from '../protocol/address.js';
 import { CODES, isRequestCode, type RequestCode } from '../protocol/codes.js';
 import { PEER_NAMES, peerDomain, peerSystemAddress } from '../peer/domains.js';
@@ -51,7 +51,7 @@ export class Derived {
 
 /** The state a check arranges before fuzzing: the user requests act for, and what exists around them. */
 export interface LiveState {
-  readonly user: TestUser & { readonly session: string };
+  readonly user: SessionUser;
   readonly addresses: {
     /** Addresses a message can go to: registered users, psychocat, a remote address. */
     readonly deliverable: readonly string[];
@@ -81,8 +81,7 @@ const ENDS_SESSION: RequestCode = 'Epost_session_close';
  */
 export async function arrangeLiveState(t: CheckContext): Promise<LiveState> {
   const [[a, b], c] = await Promise.all([t.loggedIn(2), t.user()]);
-  if (!a || !b) throw new Error('t.loggedIn(2) gave fewer than two users');
-  const send = async (from: TestUser & { session: string }, to: [TestUser, ...TestUser[]], body: string): Promise<string> => {
+  const send = async (from: SessionUser, to: [TestUser, ...TestUser[]], body: string): Promise<string> => {
     const addresses = to.map((u) => u.address) as [string, ...string[]];
     const exchange = await t.call('Epost_msg_send', { iam: from.address, to: addresses, subject: 'fuzz', body }, { session: from.session });
     return t.expectOk(exchange, 'Q5', 'arranging conversations to fuzz').conv;

@@ -100,7 +100,7 @@ export async function unicodeRoundTrips(t: CheckContext): Promise<FuzzProperty<L
     runs: samples(t, 'letters'),
     unit: 'letter',
     immutableSamples: true,
-    probe: (letter, trail) => roundTrip(t, trail, sender!, recipient, letter),
+    probe: (letter, trail) => roundTrip(t, trail, sender, recipient, letter),
     show: (letter) => `Epost_msg_send by ${letter.method}: ${showValue(letter.parts)}`,
   };
 }

@@ -1,7 +1,7 @@
 // T5: any Unicode subject and body is read back exactly as it was sent; with
 // M1/M2 content set in, the Hive takes, refuses or chooses as the oracle says.
 import fc from 'fast-check';
-import type { CheckContext, TestUser } from '../checks/context.js';
+import type { CheckContext, SessionUser, TestUser } from '../checks/context.js';
 import { respOf, type Exchange } from '../client/exchange.js';
 import { describeReplyCode } from '../protocol/reply-codes.js';
 import { judgeRefused, judgeReply } from './judges.js';
@@ -56,7 +56,7 @@ export const letters: fc.Arbitrary<Letter> = fc.record({
 const PAGE = 20;
 
 /** Reads a conversation page by page, newest first, until the message turns up; pages only shift later as messages arrive. */
-async function findMessage(t: CheckContext, trail: Trail, reader: TestUser & { session: string }, conv: string, msg: string): Promise<{ found?: Record<string, unknown>; exchange: Exchange }> {
+async function findMessage(t: CheckContext, trail: Trail, reader: SessionUser, conv: string, msg: string): Promise<{ found?: Record<string, unknown>; exchange: Exchange }> {
   for (let start = 0; ; ) {
     const exchange = await trail.call('Epost_conv_old', { iam: reader.address, conv, start, limit: PAGE }, { session: reader.session });
     judgeReply(t, exchange);
@@ -79,7 +79,7 @@ function difference(sent: string, read: string): string {
 }
 
 /** Sends a letter from `sender` to `recipient` and reads it back from the conversation (conv_old retrieves nothing). */
-export async function roundTrip(t: CheckContext, trail: Trail, sender: TestUser & { session: string }, recipient: TestUser, letter: Letter): Promise<void> {
+export async function roundTrip(t: CheckContext, trail: Trail, sender: SessionUser, recipient: TestUser, letter: Letter): Promise<void> {
   const parts = { w: 'Epost_msg_send', iam: sender.address, session: sender.session, to: [recipient.address], ...letter.parts };
   const sent = await trail.send(encodeParts(parts, letter.method, t.env.client.baseUrl, 'Epost_msg_send'));
   judgeReply(t, sent);

@@ -1,7 +1,7 @@
 // T9 (profile §1): message dates are UTC, written RFC 3339 with Z.
 import { defineChecks } from '../../src/checks/check.js';
 import { readSchemaFile } from '../../src/paths.js';
-import { readPage, sendMessage, type SessionUser } from '../../src/checks/conversation-steps.js';
+import { readPage, sendMessage } from '../../src/checks/conversation-steps.js';
 
 interface MessageSchema { $defs: { utcDate: { pattern: string } } }
 /** RFC 3339 in UTC with Z, as the Message schema writes it (T9). */
@@ -15,7 +15,7 @@ export const dateChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_conv_new',
     async run(t) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       const { conv } = await sendMessage(t, sender, { to: [recipient.address], body: 'what time is it?' });
       const fresh = await t.call('Epost_conv_new', { iam: recipient.address, conv }, { session: recipient.session });
       // A wrong resp is Q6's or Q7's business; the reply schemas already name T9 for a bad date.

@@ -1,11 +1,11 @@
 // T11 (profile §1): the sizes every Hive takes (a 256 KiB body, 200-character
 // subjects, an 8 KiB URL), and a refusal without a 5xx beyond its own limits.
 import { defineChecks } from '../../src/checks/check.js';
-import type { CheckContext } from '../../src/checks/context.js';
+import type { CheckContext, SessionUser } from '../../src/checks/context.js';
 import { encodeQuery } from '../../src/client/client.js';
 import { respOf } from '../../src/client/exchange.js';
 import { charCount } from '../../src/protocol/content.js';
-import { readMessage, sendMessage, type SessionUser } from '../../src/checks/conversation-steps.js';
+import { readMessage, sendMessage } from '../../src/checks/conversation-steps.js';
 import { get, post } from './requests.js';
 
 const MIN_BODY_BYTES = 256 * 1024;
@@ -40,7 +40,7 @@ export const limitChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_msg_send',
     async run(t) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       const large = bodyOfSize(sendParts(sender, recipient.address), 'body', MIN_BODY_BYTES);
       const taken = t.expectResp(await post(t, large, { code: 'Epost_msg_send' }), 1, 'T11', `an Epost_msg_send body of exactly ${MIN_BODY_BYTES} bytes`);
       const kept = await readMessage(t, recipient, { resp: 1, conv: String(taken.conv), msg: String(taken.msg) }, 'T11');
@@ -62,7 +62,7 @@ export const limitChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_msg_send',
     async run(t) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       const huge = bodyOfSize(sendParts(sender, recipient.address), 'body', OVER_LIMIT_BODY_BYTES);
       t.expectResp(await post(t, huge, { code: 'Epost_msg_send' }), [-1.1, 1], 'T11', `an Epost_msg_send body of ${OVER_LIMIT_BODY_BYTES} bytes`);
       const long = await t.call('Epost_msg_send', { iam: sender.address, to: [recipient.address], subject: 's'.repeat(20 * MIN_SUBJECT_CHARS), body: 'x' }, { session: sender.session });
@@ -76,7 +76,7 @@ export const limitChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_msg_send',
     async run(t) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       const short = await get(t, encodeQuery(sendParts(sender, recipient.address, { body: 'short' })), 'Epost_msg_send');
       t.expectResp(short, 1, 'T3', 'a short Epost_msg_send by GET');
       const accepted = await get(t, queryOfSize(t, sendParts(sender, recipient.address), 'body', MIN_URL_BYTES), 'Epost_msg_send');

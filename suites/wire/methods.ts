@@ -2,13 +2,13 @@
 // and by POST; other methods are refused, HEAD never with a 5xx.
 import { randomBytes } from 'node:crypto';
 import { defineChecks, type Check, type Requirement } from '../../src/checks/check.js';
-import type { CheckContext } from '../../src/checks/context.js';
+import type { CheckContext, SessionUser } from '../../src/checks/context.js';
 import { encodeQuery } from '../../src/client/client.js';
 import { sessionKeyOf, type Exchange } from '../../src/client/exchange.js';
 import type { RequestCode } from '../../src/protocol/codes.js';
 import { systemAddress } from '../../src/protocol/address.js';
 import { UNREACHABLE_DOMAIN } from '../../src/peer/domains.js';
-import { METHODS, sendMessage, type Method, type SessionUser } from '../../src/checks/conversation-steps.js';
+import { METHODS, sendMessage, type Method } from '../../src/checks/conversation-steps.js';
 import { JSON_TYPE, pingParts } from './requests.js';
 
 interface MethodProbe<Id extends string = string> {
@@ -36,7 +36,7 @@ function callerProbe<const Id extends string>(id: Id, code: RequestCode, arrange
     code,
     understood: [1],
     async send(t, method) {
-      const [caller] = (await t.loggedIn(1)) as [SessionUser];
+      const [caller] = await t.loggedIn(1);
       return t.call(code, { iam: caller.address, ...(await arrange(t, caller, method)) }, { method, session: caller.session });
     },
   };
@@ -72,7 +72,7 @@ const METHOD_PROBES = [
     code: 'Epost_conv_new',
     understood: [1],
     async send(t, method) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       await sendMessage(t, sender, { to: [recipient.address], body: `for ${method}` }, { rule: 'Q5' });
       return t.call('Epost_conv_new', { iam: recipient.address }, { method, session: recipient.session });
     },

@@ -7,7 +7,7 @@ import type { RawRequest } from '../../src/client/client.js';
 import { headerValue, respOf, sessionKeyOf, type Exchange } from '../../src/client/exchange.js';
 import type { RuleId } from '../../src/protocol/rules.js';
 import { ANY_REPLY_CODE } from '../../src/protocol/reply-codes.js';
-import { METHODS, type SessionUser } from '../../src/checks/conversation-steps.js';
+import { METHODS } from '../../src/checks/conversation-steps.js';
 import { jsonPost, pingParts, post, queryValue } from './requests.js';
 
 const LOWER_CAMEL_CASE = /^[a-z][a-zA-Z0-9]*$/;
@@ -49,7 +49,7 @@ export const replyChecks = defineChecks([
     level: 'MUST',
     code: '*',
     async run(t) {
-      const user = (await t.loggedIn(1))[0]!;
+      const [user] = await t.loggedIn(1);
       // Each with the resp it must carry and the rule a different resp would break; the form of the reply is T6's.
       const replies: [Exchange, number, RuleId, string][] = [
         [await t.call('Epost_ping', { iam: user.address }), 1, 'Q1', 'Epost_ping by POST'],
@@ -85,7 +85,7 @@ export const replyChecks = defineChecks([
     level: 'MUST',
     code: '*',
     async run(t) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       // A log-in by GET too, where a cookie would be set just the same; its resp is not this check's business.
       const opened = await t.call('Epost_session_open', { iam: sender.address, pass: sender.pass }, { method: 'GET' });
       const extra = sessionKeyOf(opened);
@@ -108,7 +108,7 @@ export const replyChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_contact_list',
     async run(t) {
-      const user = (await t.loggedIn(1))[0]!;
+      const [user] = await t.loggedIn(1);
       const headers = { cookie: sessionCookies(user.session) };
       for (const method of METHODS) {
         for (const session of [undefined, `${user.session}x`]) {

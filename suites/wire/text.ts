@@ -2,7 +2,7 @@
 // what is not Unicode scalar values is refused.
 import { defineChecks } from '../../src/checks/check.js';
 import { charCount } from '../../src/protocol/content.js';
-import { METHODS, readMessage, sendMessage, type SessionUser } from '../../src/checks/conversation-steps.js';
+import { METHODS, readMessage, sendMessage } from '../../src/checks/conversation-steps.js';
 
 /**
  * Scalar values a Hive might mangle: controls, decomposed and compatibility
@@ -38,7 +38,7 @@ export const textChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_msg_send',
     async run(t) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       for (const method of METHODS) {
         // A plain message first, so a Hive that does not serve this method at all is told so (T3), not blamed for the text.
         await sendMessage(t, sender, { to: [recipient.address], body: 'plain' }, { method, rule: 'T3', doing: `sending plain text by ${method}` });
@@ -57,7 +57,7 @@ export const textChecks = defineChecks([
     level: 'MUST',
     code: 'Epost_msg_send',
     async run(t) {
-      const [sender, recipient] = (await t.loggedIn(2)) as [SessionUser, SessionUser];
+      const [sender, recipient] = await t.loggedIn(2);
       const cases = [
         { method: 'POST', what: 'a subject of a lone high surrogate', text: { subject: '\ud800', body: 'hi' } },
         { method: 'POST', what: 'a body holding a lone low surrogate', text: { body: 'a\udfffb' } },
