@@ -1,3 +1,4 @@
+import { decodeComponent } from '../protocol/request-parts.js';
 import type { Exchange, SentRequest } from './exchange.js';
 
 /** The parts whose values are secrets: a password, a session key, a countersign ticket. */
@@ -34,14 +35,6 @@ export interface SecretsOptions {
 
 function isSecretPart(name: string): name is SecretPart {
   return (SECRET_PARTS as readonly string[]).includes(name);
-}
-
-function decodedComponent(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
 }
 
 /** undefined for text with lone surrogates, which no URL carries. */
@@ -96,7 +89,7 @@ export class Secrets {
   learn(exchange: Exchange): void {
     const { request, reply } = exchange;
     for (const [name, value] of queryParts(request.url)) {
-      if (isSecretPart(name)) this.add(parsedJson(decodedComponent(value) ?? ''), name);
+      if (isSecretPart(name)) this.add(parsedJson(decodeComponent(value) ?? ''), name);
     }
     const sent = request.body !== undefined ? parsedJson(request.body) : undefined;
     if (isObject(sent)) for (const part of SECRET_PARTS) this.add(sent[part], part);
@@ -148,7 +141,7 @@ export class Secrets {
     const redacted: { -readonly [K in keyof SentRequest]: SentRequest[K] } = {
       ...request,
       url: this.redactText(redactQuery(request.url, (written, part) => {
-        const value = parsedJson(decodedComponent(written) ?? '');
+        const value = parsedJson(decodeComponent(written) ?? '');
         return this.placeholder(typeof value === 'string' ? value : '', part);
       })),
       headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, this.redactText(value)])),
@@ -176,7 +169,7 @@ function queryParts(url: string): [string, string][] {
   return url.slice(start + 1).split('#')[0]!.split('&').map((pair) => {
     const equals = pair.indexOf('=');
     const name = equals < 0 ? pair : pair.slice(0, equals);
-    return [decodedComponent(name) ?? name, equals < 0 ? '' : pair.slice(equals + 1)];
+    return [decodeComponent(name) ?? name, equals < 0 ? '' : pair.slice(equals + 1)];
   });
 }
 
@@ -188,7 +181,7 @@ function redactQuery(url: string, placeholder: (written: string, part: SecretPar
   const end = hash < 0 ? url.length : hash;
   const pairs = url.slice(start + 1, end).split('&').map((pair) => {
     const equals = pair.indexOf('=');
-    const name = decodedComponent(equals < 0 ? pair : pair.slice(0, equals));
+    const name = decodeComponent(equals < 0 ? pair : pair.slice(0, equals));
     return name !== undefined && isSecretPart(name) && equals >= 0 ? `${pair.slice(0, equals)}=%22${placeholder(pair.slice(equals + 1), name)}%22` : pair;
   });
   return url.slice(0, start + 1) + pairs.join('&') + url.slice(end);

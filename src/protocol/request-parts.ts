@@ -9,8 +9,11 @@ export type PartsDecoding = { readonly parts: Readonly<Record<string, unknown>> 
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** decodeURIComponent that also reads '+' as a space (HTML form encoding) and gives undefined for bad %-escapes or bytes that are not UTF-8. */
-function decodeComponent(text: string): string | undefined {
+/**
+ * A query parameter name or value as a Hive reads it (T4): decodeURIComponent that also reads '+' as a space
+ * (HTML form encoding) and gives undefined for bad %-escapes or bytes that are not UTF-8.
+ */
+export function decodeComponent(text: string): string | undefined {
   try {
     return decodeURIComponent(text.replaceAll('+', ' '));
   } catch {
