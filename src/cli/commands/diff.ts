@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { diffRuns, renderDiff } from '../../compare/diff.js';
 import { printable } from '../../reports/console.js';
 import { EXIT } from '../../runner/verdict.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 interface DiffArgs {
   old: string;
@@ -23,8 +24,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       process.stdout.write(args.json ? JSON.stringify(diffs, null, 2) + '\n' : printable(renderDiff(diffs)));
       process.exitCode = diffs.some((diff) => diff.newlyFailing.length > 0) ? EXIT.NONCONFORMANT : EXIT.OK;
     } catch (error) {
-      process.stderr.write(`pame diff: ${(error as Error).message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('diff', (error as Error).message);
     }
   },
 };

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { selectedChecks } from '../../checks/check.js';
 import { ALL_CHECKS, foldRuleSelection } from '../../../suites/catalog.js';
 import { runFlags, unknownRules } from '../config.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 interface ListArgs {
   only: string[];
@@ -25,8 +26,7 @@ export const listCommand: CommandModule<object, ListArgs> = {
     const rules = commaSeparated(args.rules);
     const unknown = unknownRules(rules);
     if (unknown.length > 0) {
-      process.stderr.write(`pame list: --rules names what the profile does not have: ${unknown.join(', ')}\n`);
-      process.exitCode = 3;
+      notCarriedOut('list', `--rules names what the profile does not have: ${unknown.join(', ')}`);
       return;
     }
     const options = foldRuleSelection({ only: commaSeparated(args.only), skip: commaSeparated(args.skip), rules, levels: commaSeparated(args.level) });

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { DEFAULT_PEER_PORT, peerMap } from '../../peer/domains.js';
-import { EXIT } from '../../runner/verdict.js';
 import { CONFIG_FLAG, ConfigError, resolveRunOptions, runFlags } from '../config.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 interface MapArgs {
   config?: string;
@@ -24,8 +24,7 @@ export const mapCommand: CommandModule<object, MapArgs> = {
       process.stdout.write(peerMap({ host: options.peerHost, port: options.peerPort ?? DEFAULT_PEER_PORT, ...(options.peerPublicUrl ? { publicUrl: options.peerPublicUrl } : {}), ...(options.peerDomains ? { domains: options.peerDomains } : {}) }) + '\n');
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      process.stderr.write(`pame map: ${error.message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('map', error.message);
     }
   },
 };

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { EXIT } from '../../runner/verdict.js';
 import { writeFleet } from '../../scan/fleet-files.js';
 import { fleetExitCode } from '../../scan/fleet.js';
 import { gatherReportDirs, mergeFleets, MergeError, readFleet } from '../../scan/merge.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 interface MergeArgs {
   dirs: string[];
@@ -23,8 +23,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       process.exitCode = fleetExitCode(fleet.targets);
     } catch (error) {
       if (!(error instanceof MergeError)) throw error;
-      process.stderr.write(`pame merge: ${error.message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('merge', error.message);
     }
   },
 };

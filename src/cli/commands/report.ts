@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ALLURE_REPORT, buildHtmlReport } from '../../reports/html.js';
-import { EXIT } from '../../runner/verdict.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 interface ReportArgs {
   'report-dir': string;
@@ -19,8 +19,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       const page = await buildHtmlReport(args['report-dir'], args.output);
       process.stdout.write(`HTML report: ${page}\n`);
     } catch (error) {
-      process.stderr.write(`pame report: ${(error as Error).message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('report', (error as Error).message);
     }
   },
 };

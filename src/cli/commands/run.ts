@@ -7,8 +7,8 @@ import { foldToWidth, progressPrinter, renderSummary, styleFor } from '../../rep
 import { rerunOptions } from '../../compare/rerun.js';
 import type { RunOptions } from '../../runner/options.js';
 import { RunAbort, runConformance } from '../../runner/run.js';
-import { EXIT } from '../../runner/verdict.js';
 import { CONFIG_FLAG, ConfigError, renderResolvedOptions, resolveRunOptions, runFlags, type ResolvedRunOptions } from '../config.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 interface RunArgs {
   config?: string;
@@ -46,8 +46,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ({ resolved, options } = await optionsFromArgs(args));
     } catch (error) {
       if (!(error instanceof ConfigError) && !(error instanceof RunAbort)) throw error;
-      process.stderr.write(`pame run: ${error.message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('run', error.message);
       return;
     }
     if (args['print-config']) {
@@ -55,8 +54,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       return;
     }
     if (selectedChecks(ALL_CHECKS, options).length === 0) {
-      process.stderr.write('pame run: no check is selected by --only, --skip, --rules and --level together\n');
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('run', 'no check is selected by --only, --skip, --rules and --level together');
       return;
     }
     if (args['dry-run']) {
@@ -98,8 +96,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     } catch (error) {
       if (!(error instanceof RunAbort)) throw error;
       progress.end();
-      process.stderr.write(`pame run: ${error.message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('run', error.message);
     } finally {
       process.stdout.off('resize', redraw);
     }

@@ -4,7 +4,6 @@ import { printable } from '../../reports/console.js';
 import { loadSigner } from '../../reports/certificate.js';
 import type { RunOptions } from '../../runner/options.js';
 import { RunAbort } from '../../runner/run.js';
-import { EXIT } from '../../runner/verdict.js';
 import { writeFleet } from '../../scan/fleet-files.js';
 import { fleetExitCode } from '../../scan/fleet.js';
 import { scanFleet } from '../../scan/scan.js';
@@ -12,6 +11,7 @@ import { parseShard, shardOf } from '../../scan/shard.js';
 import { readTargets, TargetError } from '../../scan/targets.js';
 import { ConfigError } from '../config.js';
 import { optionsFromArgs, runCommand } from './run.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 type RunArgs = Parameters<typeof optionsFromArgs>[0];
 interface ScanArgs extends RunArgs {
@@ -40,8 +40,7 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       ({ options } = await optionsFromArgs(args));
     } catch (error) {
       if (!(error instanceof ConfigError) && !(error instanceof RunAbort)) throw error;
-      process.stderr.write(`pame scan: ${error.message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('scan', error.message);
       return;
     }
     const print = (text: string) => void (options.quiet ? undefined : process.stdout.write(text + '\n'));
@@ -61,8 +60,7 @@ export const scanCommand: CommandModule<object, ScanArgs> = {
       if (options.quiet) process.stdout.write(`exit ${process.exitCode}\n`);
     } catch (error) {
       if (!(error instanceof RunAbort) && !(error instanceof TargetError)) throw error;
-      process.stderr.write(`pame scan: ${error.message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('scan', error.message);
     }
   },
 };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { pinnedKeysIn, verifyCertificate } from '../../reports/certificate-verify.js';
-import { EXIT } from '../../runner/verdict.js';
+import { notCarriedOut } from '../not-carried-out.js';
 
 interface VerifyArgs {
   file: string;
@@ -38,8 +38,7 @@ export const verifyCertificateCommand: CommandModule<object, VerifyArgs> = {
         process.stdout.write(`valid${scope ? `, ${scope}` : ''}: ${args.file}\n${facts}`);
       }
     } catch (error) {
-      process.stderr.write(`pame verify-certificate: ${(error as Error).message}\n`);
-      process.exitCode = EXIT.NOT_CARRIED_OUT;
+      notCarriedOut('verify-certificate', (error as Error).message);
     }
   },
 };
