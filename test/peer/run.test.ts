@@ -40,7 +40,8 @@ async function whileDefaultPortTaken<T>(use: () => Promise<T>): Promise<T> {
   }
 }
 
-describe('pame run, countersign', () => {
+// Each run mostly waits (PAME-CS-007's late answer alone is 11 s) on ports of its own, so the three run side by side.
+describe.concurrent('pame run, countersign', () => {
   it('passes every countersign check against the embedded Hive, and prints the map it wired', async () => {
     // No --peer-port: the embedded Hive's map is the runner's own, so a taken default port does not matter.
     const { report, printedMap } = await whileDefaultPortTaken(() => runWith({}));
