@@ -17,7 +17,8 @@ const dirs: string[] = [];
 beforeAll(ensureCliBuilt, 180_000);
 afterAll(async () => void (await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))));
 
-describe('politeness', () => {
+// Two Hives of their own: the rate-bound run mostly waits, the whole catalog mostly waits on countersign, so they overlap.
+describe.concurrent('politeness', () => {
   it('pame run keeps to --concurrency and --rate over all its workers, registers only pamet- users and closes its sessions', async () => {
     // Replies take 100 ms, so a runner that ignored --concurrency would have more requests in flight.
     const { hive, accounting } = createAccountingHive({ domain: TEST_DOMAIN, resolve: {} }, 100);

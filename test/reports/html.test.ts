@@ -25,15 +25,16 @@ import { TEST_DOMAIN } from '../support/run-checks.js';
 const CHROMIUM = '/usr/bin/chromium';
 const RUN_TIMEOUT_MS = 600_000;
 
-let browser: Browser | undefined;
-afterAll(async () => browser?.close());
+/** One Chromium for both tests, launched by whichever opens a page first. */
+let browser: Promise<Browser> | undefined;
+afterAll(async () => browser?.then((opened) => opened.close(), () => undefined));
 
 /** Opens a page of the report in headless Chromium, refusing every request that leaves the file. */
 async function open(context: TestContext, path: string): Promise<{ page: Page; external: string[]; errors: string[] }> {
   // CI installs Debian's chromium (.ci/run); there the test must run, so only a workstation without it skips.
   if (!existsSync(CHROMIUM) && !process.env.CI) context.skip(`no browser at ${CHROMIUM} (apt-get install chromium); CI always runs this test`);
-  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
-  const page = await browser.newPage();
+  browser ??= chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  const page = await (await browser).newPage();
   const external: string[] = [];
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
@@ -96,7 +97,8 @@ async function reveal(page: Page, group: string, child: string): Promise<void> {
   await target.waitFor({ timeout: 10_000 });
 }
 
-describe('reports of a real run', () => {
+// The two runs are independent (own report directories, own ports) and mostly wait on the Hive, so they run side by side.
+describe.concurrent('reports of a real run', () => {
   it('against the embedded reference Hive: conformant, in every report and in the browser', async (context) => {
     const { report, dir, html } = await runAndReport({});
     const wrong = report.checks.filter((c) => c.status === 'failed' || c.status === 'error').map((c) => `${c.id}: ${c.message.split('\n')[0]}`);
