@@ -51,7 +51,8 @@ describe.concurrent.each(HOSTILE_HIVES.map((h) => [h.name, h] as const))('pame r
   }, 60_000);
 });
 
-describe('pame run limits', () => {
+// Concurrent like the runs above, so the whole run against quadratic-bait overlaps them instead of adding its time after them.
+describe.concurrent('pame run limits', () => {
   it('--max-duration bounds a run whose checks would outlast it, and the report says the run was cut', async () => {
     const running = await startHostile('silent');
     try {
