@@ -61,16 +61,27 @@ export function holdsIp(text: string): boolean {
   return text.split(/[^0-9a-fA-F:.]+/).some((token) => token.split(':').length > 2 && isIP(token.replace(/^\[|\]$/g, '')) === 6);
 }
 
-function betrayedByName(name: string): Betrayal | undefined {
-  const words = wordsOf(name);
+function betrayedByWords(words: readonly string[]): Betrayal | undefined {
   return (Object.keys(WORDS) as Betrayal[]).find((what) => words.some((word) => WORDS[what].has(word)));
 }
 
-/** What a member outside the schema gives away, from its name, the names inside its value, and the shape of its value. */
+function betrayedByName(name: string): Betrayal | undefined {
+  return betrayedByWords(wordsOf(name));
+}
+
+/**
+ * What a member outside the schema gives away, from its name, the names inside its value, and the shape of its value.
+ * The name is split into words once: the items of an array value are judged under it without splitting it again,
+ * so a long name over a long array costs their sum, not their product.
+ */
 function betrayedByMember(name: string, value: unknown): Betrayal | undefined {
-  const byName = betrayedByName(name);
-  if (byName) return byName;
-  if (Number.isInteger(value) && wordsOf(name).some((word) => MESSAGE_WORDS.has(word))) return 'message numbers';
+  const words = wordsOf(name);
+  return betrayedByWords(words) ?? betrayedByValue(value, words.some((word) => MESSAGE_WORDS.has(word)));
+}
+
+/** What a member's value gives away; `countsMessages` when the member's name speaks of messages, so an integer is a count of them. */
+function betrayedByValue(value: unknown, countsMessages: boolean): Betrayal | undefined {
+  if (Number.isInteger(value) && countsMessages) return 'message numbers';
   if (typeof value === 'string') {
     if (holdsIp(value) || COORDINATES.test(value)) return 'IP or location details';
     return undefined;
@@ -78,7 +89,7 @@ function betrayedByMember(name: string, value: unknown): Betrayal | undefined {
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every((item) => typeof item === 'string' && ADDRESS.test(item))) return 'a contact list';
     for (const item of value) {
-      const inside = betrayedByMember(name, item);
+      const inside = betrayedByValue(item, countsMessages);
       if (inside) return inside;
     }
     return undefined;
