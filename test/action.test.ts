@@ -49,7 +49,8 @@ describe('action.yml', () => {
   });
 });
 
-describe('the action\'s steps, run as GitHub runs them', () => {
+// The two jobs run against Hives and report directories of their own, so they run side by side.
+describe.concurrent('the action\'s steps, run as GitHub runs them', () => {
   let dir: string;
   let good: ReferenceHive;
   let bad: ReferenceHive;
