@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -91,6 +92,8 @@ export class PeerServer {
     readonly bound: { readonly host: string; readonly port: number },
   ) {
     this.client = new HiveClient(options.hiveUrl, { ...options.client, concurrency: 64 });
+    // Every step-2 fetch in flight listens for the close; a scan's Hives relay many at once.
+    setMaxListeners(0, this.closing.signal);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_PEER_MAX_BODY_BYTES;
     this.limits = { ...PEER_LIMITS, ...options.limits };
     const publicPath = new URL(peerBaseUrl(this.settings)).pathname;
