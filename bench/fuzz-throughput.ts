@@ -1,25 +1,35 @@
-// Fuzz throughput against the reference Hive, next to the ceiling an HTTP load
-// tool reaches on the same Hive in the same run (target: at least half of it).
+// Fuzz throughput against the reference Hive, next to a same-mix ceiling: the
+// very requests a fuzz check sent, recorded, then replayed by an HTTP load tool
+// (autocannon) against the same Hive in the same run (target: at least half of
+// it). An Epost_ping ceiling is shown beside it: it overstates what a Hive can
+// serve, since a fuzz request costs the Hive several pings.
 // Run: npm run build && node dist/bench/fuzz-throughput.js [fuzz-runs] [concurrency] [check ids, comma-separated]
 // BENCH_PROFILE=<dir> writes the Hive's CPU profile there; node --cpu-prof profiles the fuzzer.
 // Not part of npm test: the figures depend on the machine and its load.
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startHiveProcess } from '../fixtures/hive-processes.js';
 import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
+import type { RecordedTraffic } from '../src/client/recorder.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
 import { fuzzSuite } from '../suites/fuzz.js';
 import { cpuDuring } from './support/cpu.js';
 import { BENCH_DOMAIN, benchSettings } from './support/run-inputs.js';
 
+const root = fileURLToPath(new URL('../../', import.meta.url));
 const FUZZ_RUNS = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
 const ONLY = process.argv[4]?.split(',');
-const CEILING_SECONDS = 5;
+const PING_SECONDS = 5;
+/** Headers autocannon writes itself from the body it sends; a recorded one could contradict it. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'host']);
 
 interface Rate {
-  readonly id: string;
   readonly requests: number;
   readonly seconds: number;
   /** CPU per request, in microseconds, of the sender (fuzzer or load tool) and of the Hive. */
@@ -27,54 +37,132 @@ interface Rate {
   readonly hiveUs: number;
 }
 
-/** Epost_ping over keep-alive connections as fast as the Hive answers: what its HTTP stack can take. */
-async function ceiling(url: string, hivePid: number): Promise<Rate> {
-  const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => autocannon({ url, connections: CONCURRENCY, duration: CEILING_SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"w":"Epost_ping","iam":"bench"}' }));
+const perSecond = (r: Rate) => r.requests / r.seconds;
+
+/** Epost_ping over keep-alive connections as fast as the Hive answers: what its HTTP stack alone can take. */
+async function pingCeiling(url: string, hivePid: number): Promise<Rate> {
+  const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => autocannon({ url, connections: CONCURRENCY, duration: PING_SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"w":"Epost_ping","iam":"bench"}' }));
   const requests = result.requests.total;
-  return { id: 'autocannon Epost_ping', requests, seconds: result.duration, senderUs: selfUs / requests, hiveUs: otherUs / requests };
+  return { requests, seconds: result.duration, senderUs: selfUs / requests, hiveUs: otherUs / requests };
 }
 
 /**
  * Runs one fuzz check and reads its requests and the seconds its batch took
  * from the note it leaves. CPU is the whole check's (arranging users included).
+ * With `recordDir`, the check's requests are written there as it sends them.
  */
-async function fuzzRate(url: string, hivePid: number, id: string): Promise<Rate> {
-  const env = await createEnvironment(benchSettings(url, { concurrency: CONCURRENCY, fuzzRuns: FUZZ_RUNS }));
+async function fuzzRate(url: string, hivePid: number, id: string, recordDir?: string): Promise<Rate> {
+  const env = await createEnvironment(benchSettings(url, { concurrency: CONCURRENCY, fuzzRuns: FUZZ_RUNS, ...(recordDir ? { recordDir } : {}) }));
   try {
     const { result, selfUs, otherUs } = await cpuDuring(hivePid, () => executeCheck(fuzzSuite.checks.find((check) => check.id === id)!, env));
     if (result.status !== 'passed') throw new Error(`${id} ${result.status}: ${result.message}`);
     const match = /(\d+) requests in ([\d.]+) s/.exec(result.notes?.[0] ?? '');
     if (!match) throw new Error(`${id} left no throughput note`);
     const requests = Number(match[1]);
-    return { id, requests, seconds: Number(match[2]), senderUs: selfUs / requests, hiveUs: otherUs / requests };
+    return { requests, seconds: Number(match[2]), senderUs: selfUs / requests, hiveUs: otherUs / requests };
   } finally {
     await env.close();
   }
 }
 
+/** The requests the checks sent to the Hive, as autocannon sends them: each its method, path, headers and exact body bytes. */
+async function recordedRequests(dir: string): Promise<autocannon.Request[]> {
+  const requests: autocannon.Request[] = [];
+  for (const file of await readdir(dir)) {
+    for (const line of (await readFile(join(dir, file), 'utf8')).split('\n')) {
+      if (!line) continue;
+      const { route, exchange } = JSON.parse(line) as RecordedTraffic;
+      if (route !== 'runner→hive') continue;
+      const { method, url, headers, body, bodyBase64 } = exchange.request;
+      const target = new URL(url);
+      requests.push({
+        method: method as autocannon.Request['method'],
+        path: target.pathname + target.search,
+        headers: Object.fromEntries(Object.entries(headers).filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase()))),
+        ...(bodyBase64 !== undefined ? { body: Buffer.from(bodyBase64, 'base64') } : body !== undefined ? { body } : {}),
+      });
+    }
+  }
+  return requests;
+}
+
+/**
+ * Sends `requests` once each over CONCURRENCY keep-alive connections: the
+ * connections take them round-robin, and autocannon gives connection i the
+ * same count (amount spread evenly), so every request goes out exactly once.
+ * Timed from the call to the last answer (autocannon's own end waits for its
+ * next one-second tick).
+ */
+async function replay(url: string, hivePid: number, requests: readonly autocannon.Request[]): Promise<Rate & { errors: number }> {
+  const slices = Array.from({ length: CONCURRENCY }, (_, i) => requests.filter((_, j) => j % CONCURRENCY === i));
+  let next = 0;
+  let lastAnswer = 0;
+  const started = performance.now();
+  const { result, selfUs, otherUs } = await cpuDuring(hivePid, () =>
+    autocannon({
+      url,
+      connections: Math.min(CONCURRENCY, requests.length),
+      amount: requests.length,
+      setupClient: (client) => {
+        client.setRequests(slices[next++]!);
+        client.on('response', () => (lastAnswer = performance.now()));
+      },
+    }),
+  );
+  const answered = result.requests.total;
+  return { requests: answered, seconds: (lastAnswer - started) / 1000, senderUs: selfUs / answered, hiveUs: otherUs / answered, errors: result.errors + result.timeouts };
+}
+
 // Its peer domains point at a port nobody serves, so a relay's step 2 fails at once rather than waiting on DNS.
 const hive = await startHiveProcess('reference', BENCH_DOMAIN, peerMap({ host: '127.0.0.1', port: await freePort('127.0.0.1') }));
+const recordings = await mkdtemp(join(tmpdir(), 'pame-bench-fuzz-'));
 try {
+  const { pid } = hive;
   // Warm both paths up once, so that neither figure pays for compiling.
   await autocannon({ url: hive.url, connections: 1, amount: 200, method: 'POST', body: '{"w":"Epost_ping","iam":"bench"}' });
-  const rates = [];
-  for (const check of fuzzSuite.checks.filter((c) => !ONLY || ONLY.includes(c.id))) rates.push(await fuzzRate(hive.url, hive.pid, check.id));
-  const top = await ceiling(hive.url, hive.pid);
-  const requests = rates.reduce((sum, r) => sum + r.requests, 0);
-  const seconds = rates.reduce((sum, r) => sum + r.seconds, 0);
-  const fuzz = requests / seconds;
-  const ceilingRate = top.requests / top.seconds;
-  // How busy the fuzzer kept the Hive: its CPU (nearly all spent while the batch ran) over the batch's seconds, in cores.
-  const hiveCores = (r: Rate) => (r.hiveUs * r.requests) / 1e6 / r.seconds;
-  const cost = (r: Rate) => `CPU per request: sender ${r.senderUs.toFixed(0)} µs, Hive ${r.hiveUs.toFixed(0)} µs; Hive busy ${hiveCores(r).toFixed(2)} cores`;
-  const lines = [
-    `command: npm run build && node dist/bench/fuzz-throughput.js ${FUZZ_RUNS} ${CONCURRENCY}`,
-    `ceiling: autocannon, Epost_ping, ${CONCURRENCY} connections, ${CEILING_SECONDS} s: ${ceilingRate.toFixed(0)} requests/s; ${cost(top)}`,
-    ...rates.map((r) => `${r.id}: ${r.requests} requests in ${r.seconds.toFixed(2)} s, ${(r.requests / r.seconds).toFixed(0)} requests/s; ${cost(r)}`),
-    `fuzzing (seed 42, --fuzz-runs ${FUZZ_RUNS}, --concurrency ${CONCURRENCY}): ${fuzz.toFixed(0)} requests/s, ${(fuzz / ceilingRate).toFixed(2)} of the ceiling (target 0.5); ` +
-      `Hive busy ${(rates.reduce((sum, r) => sum + r.hiveUs * r.requests, 0) / 1e6 / seconds).toFixed(2)} cores while fuzzing, ${hiveCores(top).toFixed(2)} under the ceiling`,
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
+  const rows = [];
+  for (const check of fuzzSuite.checks.filter((c) => !ONLY || ONLY.includes(c.id))) {
+    // Measured as a run fuzzes, without recording; then once more, recorded (same seed, same samples), for the replay.
+    const fuzz = await fuzzRate(hive.url, pid, check.id);
+    const dir = join(recordings, check.id);
+    await mkdir(dir);
+    await fuzzRate(hive.url, pid, check.id, dir);
+    const requests = await recordedRequests(dir);
+    const same = await replay(hive.url, pid, requests);
+    rows.push({ id: check.id, fuzz, replay: same, recorded: requests.length, ratio: perSecond(fuzz) / perSecond(same) });
+    process.stderr.write(`${check.id}: fuzz ${perSecond(fuzz).toFixed(0)}/s, replay ${perSecond(same).toFixed(0)}/s\n`);
+  }
+  const ping = await pingCeiling(hive.url, pid);
+  const total = (rates: readonly Rate[]) => ({ requests: rates.reduce((s, r) => s + r.requests, 0), seconds: rates.reduce((s, r) => s + r.seconds, 0) });
+  const fuzzAll = total(rows.map((r) => r.fuzz));
+  const replayAll = total(rows.map((r) => r.replay));
+  const ratio = perSecond(fuzzAll as Rate) / perSecond(replayAll as Rate);
+  const command = `npm run build && node dist/bench/fuzz-throughput.js ${FUZZ_RUNS} ${CONCURRENCY}${ONLY ? ` ${ONLY.join(',')}` : ''}`;
+  const result = {
+    date: new Date().toISOString(), command, fuzzRuns: FUZZ_RUNS, concurrency: CONCURRENCY,
+    checks: rows, fuzz: { ...fuzzAll, perSecond: fuzzAll.requests / fuzzAll.seconds }, replay: { ...replayAll, perSecond: replayAll.requests / replayAll.seconds },
+    ratio, targetMet: ratio >= 0.5, ping: { ...ping, perSecond: perSecond(ping) },
+  };
+  const n = (x: number) => x.toFixed(0);
+  const md = [
+    `# Fuzzing against a same-mix ceiling (${result.date})`,
+    '',
+    `Command: \`${command}\`. One \`pame hive\` process; each fuzz check runs twice with seed 42 (measured as a run fuzzes, then recorded), and autocannon replays exactly the recorded requests against the same Hive over ${CONCURRENCY} keep-alive connections. CPU per request covers the whole check (drawing samples, arranging users).`,
+    '',
+    '| check | fuzz requests | fuzz req/s | replay req/s (same requests) | fuzz / replay | fuzzer CPU per request | Hive CPU per request, fuzz / replay | replay errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.id} | ${r.fuzz.requests} (${r.recorded} replayed) | ${n(perSecond(r.fuzz))} | ${n(perSecond(r.replay))} | ${r.ratio.toFixed(2)} | ${n(r.fuzz.senderUs)} µs | ${n(r.fuzz.hiveUs)} / ${n(r.replay.hiveUs)} µs | ${r.replay.errors} |`),
+    `| all fuzzing | ${fuzzAll.requests} | ${n(result.fuzz.perSecond)} | ${n(result.replay.perSecond)} | **${ratio.toFixed(2)}** | | | |`,
+    '',
+    `Target: fuzz at least 0.5 of the same-mix replay: ${result.targetMet ? 'met' : 'not met'} (${ratio.toFixed(2)}). ` +
+      `For scale, autocannon on Epost_ping alone (${CONCURRENCY} connections, ${PING_SECONDS} s): ${n(result.ping.perSecond)} req/s, Hive ${n(ping.hiveUs)} µs per request; fuzzing is ${(result.fuzz.perSecond / result.ping.perSecond).toFixed(2)} of that.`,
+    '',
+  ].join('\n');
+  await mkdir(join(root, 'bench', 'results'), { recursive: true });
+  await writeFile(join(root, 'bench', 'results', 'fuzz-throughput.json'), JSON.stringify(result, null, 2) + '\n');
+  await writeFile(join(root, 'bench', 'results', 'fuzz-throughput.md'), md);
+  process.stdout.write(md);
 } finally {
   await hive.stop();
+  await rm(recordings, { recursive: true, force: true });
 }

@@ -18,3 +18,11 @@ export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise
   const [selfAfter, otherAfter] = [await cpuOf('self'), await cpuOf(pid)];
   return { result, selfUs: (selfAfter.own - self.own) * 1e6, otherUs: (otherAfter.own - other.own) * 1e6 };
 }
+
+/** CPU seconds the whole machine has spent busy and idle since boot, from /proc/stat: what other tenants took shows beside ours. */
+export async function machineCpu(): Promise<{ busy: number; idle: number }> {
+  // cpu  user nice system idle iowait irq softirq steal …
+  const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const idle = fields[3]! + fields[4]!;
+  return { busy: (fields.reduce((a, b) => a + b, 0) - idle) / TICKS_PER_SECOND, idle: idle / TICKS_PER_SECOND };
+}
