@@ -147,7 +147,7 @@ try {
   const md = [
     `# Fuzzing against a same-mix ceiling (${result.date})`,
     '',
-    `Command: \`${command}\`. One \`pame hive\` process; each fuzz check runs twice with seed 42 (measured as a run fuzzes, then recorded), and autocannon replays exactly the recorded requests against the same Hive over ${CONCURRENCY} keep-alive connections. CPU per request covers the whole check (drawing samples, arranging users).`,
+    `Command: \`${command}\`. One \`pame hive\` process; each fuzz check runs twice with seed 42 (measured as a run fuzzes, then recorded), and autocannon replays exactly the recorded requests against the same Hive over ${CONCURRENCY} keep-alive connections. The replay also sends the few requests a check arranges its users with and closes their sessions by (the difference between the two counts). CPU per request covers the whole check (drawing samples, arranging users).`,
     '',
     '| check | fuzz requests | fuzz req/s | replay req/s (same requests) | fuzz / replay | fuzzer CPU per request | Hive CPU per request, fuzz / replay | replay errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -180,7 +180,7 @@ async function writeResults(single: Singles, ceilingS: number, scans: readonly S
     '',
     '| --parallel | wall | × ceiling | runner CPU per target | Hive CPU (all) | other processes\' CPU | cores idle | peak RSS | exit | verdicts unlike the single runs |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...scans.map((s) => `| ${s.parallel} | ${f(s.wallS)} s | ${f(s.ofCeiling)} | ${f(s.runnerCpuPerTargetS)} s | ${f(s.hiveCpuS)} s | ${f(s.othersCpuS)} s | ${f(s.idleCoreS)} s | ${Math.round(s.peakRssMb)} MB | ${s.exitCode} | ${s.disagreements.length} |`),
+    ...[...scans].sort((a, b) => a.parallel - b.parallel).map((s) => `| ${s.parallel} | ${f(s.wallS)} s | ${f(s.ofCeiling)} | ${f(s.runnerCpuPerTargetS)} s | ${f(s.hiveCpuS)} s | ${f(s.othersCpuS)} s | ${f(s.idleCoreS)} s | ${Math.round(s.peakRssMb)} MB | ${s.exitCode} | ${s.disagreements.length} |`),
     '',
     `Best: --parallel ${best.parallel}, ${f(best.wallS)} s = ${f(best.ofCeiling)}× the ceiling (target 1.3×: ${result.targetsMet.wallWithin1_3xCeiling ? 'met' : 'not met'}); ` +
       `peak RSS at most ${Math.round(peakRssMb)} MB (target under 1.5 GB: ${result.targetsMet.peakRssUnder1_5GB ? 'met' : 'not met'}).`,
