@@ -14,6 +14,8 @@ import autocannon from 'autocannon';
 import { startHiveProcess } from '../fixtures/hive-processes.js';
 import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
+import { HiveClient } from '../src/client/client.js';
+import { sessionKeyOf } from '../src/client/exchange.js';
 import type { RecordedTraffic } from '../src/client/recorder.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/run.js';
@@ -65,25 +67,71 @@ async function fuzzRate(url: string, hivePid: number, id: string, recordDir?: st
   }
 }
 
-/** The requests the checks sent to the Hive, as autocannon sends them: each its method, path, headers and exact body bytes. */
-async function recordedRequests(dir: string): Promise<autocannon.Request[]> {
-  const requests: autocannon.Request[] = [];
+type Recorded = RecordedTraffic['exchange'];
+
+/** What the checks sent to the Hive, in the order the answers came. */
+async function readRecorded(dir: string): Promise<Recorded[]> {
+  const sent: Recorded[] = [];
   for (const file of await readdir(dir)) {
     for (const line of (await readFile(join(dir, file), 'utf8')).split('\n')) {
       if (!line) continue;
       const { route, exchange } = JSON.parse(line) as RecordedTraffic;
-      if (route !== 'runner→hive') continue;
-      const { method, url, headers, body, bodyBase64 } = exchange.request;
-      const target = new URL(url);
-      requests.push({
-        method: method as autocannon.Request['method'],
-        path: target.pathname + target.search,
-        headers: Object.fromEntries(Object.entries(headers).filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase()))),
-        ...(bodyBase64 !== undefined ? { body: Buffer.from(bodyBase64, 'base64') } : body !== undefined ? { body } : {}),
-      });
+      if (route === 'runner→hive') sent.push(exchange);
     }
   }
-  return requests;
+  return sent;
+}
+
+/** A request's body as latin1 text: every byte one character, so keys can be swapped in bytes that are not UTF-8. */
+const bodyText = (request: Recorded['request']) => (request.bodyBase64 !== undefined ? Buffer.from(request.bodyBase64, 'base64') : Buffer.from(request.body ?? '', 'utf8')).toString('latin1');
+
+/** A pattern matching any of `texts`, literally. */
+const anyOf = (texts: Iterable<string>) => new RegExp([...texts].map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+
+/**
+ * The checks close their sessions when they end, so a replay would send most
+ * requests with dead keys, which the Hive refuses cheaply. Every session that
+ * requests went on using is opened again here, as the same user; the replay
+ * sends the new key wherever the old one stood.
+ */
+async function renewedSessions(url: string, sent: readonly Recorded[]): Promise<Map<string, string>> {
+  const logins = new Map<string, { iam: string; pass: string }>();
+  for (const { code, request, reply } of sent) {
+    if (code !== 'Epost_session_open' || !reply) continue;
+    const parts = (() => { try { return JSON.parse(request.body ?? '') as { iam?: unknown; pass?: unknown }; } catch { return undefined; } })();
+    const answer = JSON.parse(Buffer.from(reply.bodyBase64, 'base64').toString('utf8') || 'null') as { resp?: unknown; session?: unknown } | null;
+    if (typeof parts?.iam === 'string' && typeof parts.pass === 'string' && answer?.resp === 1 && typeof answer.session === 'string') logins.set(answer.session, { iam: parts.iam, pass: parts.pass });
+  }
+  if (logins.size === 0) return new Map();
+  const anyKey = anyOf(logins.keys());
+  const used = new Set(sent.filter((e) => e.code !== 'Epost_session_close').flatMap((e) => bodyText(e.request).match(anyKey) ?? []));
+  const client = new HiveClient(url);
+  try {
+    const renewed = new Map<string, string>();
+    for (const key of used) {
+      const { iam, pass } = logins.get(key)!;
+      const session = sessionKeyOf(await client.call('Epost_session_open', { iam, pass }));
+      if (session) renewed.set(key, session);
+    }
+    return renewed;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The recorded requests as autocannon sends them: each its method, path, headers and exact body bytes, with renewed session keys. */
+function replayable(sent: readonly Recorded[], renewed: ReadonlyMap<string, string>): autocannon.Request[] {
+  const oldKeys = anyOf(renewed.keys());
+  const renew = (text: string) => (renewed.size === 0 ? text : text.replace(oldKeys, (key) => renewed.get(key)!));
+  return sent.map(({ request }) => {
+    const target = new URL(request.url);
+    return {
+      method: request.method as autocannon.Request['method'],
+      path: renew(target.pathname + target.search),
+      headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase())).map(([name, value]) => [name, renew(value)])),
+      ...(request.body !== undefined || request.bodyBase64 !== undefined ? { body: Buffer.from(renew(bodyText(request)), 'latin1') } : {}),
+    };
+  });
 }
 
 /**
@@ -127,9 +175,11 @@ try {
     const dir = join(recordings, check.id);
     await mkdir(dir);
     await fuzzRate(hive.url, pid, check.id, dir);
-    const requests = await recordedRequests(dir);
+    const sent = await readRecorded(dir);
+    const renewed = await renewedSessions(hive.url, sent);
+    const requests = replayable(sent, renewed);
     const same = await replay(hive.url, pid, requests);
-    rows.push({ id: check.id, fuzz, replay: same, recorded: requests.length, ratio: perSecond(fuzz) / perSecond(same) });
+    rows.push({ id: check.id, fuzz, replay: same, recorded: requests.length, renewedSessions: renewed.size, ratio: perSecond(fuzz) / perSecond(same) });
     process.stderr.write(`${check.id}: fuzz ${perSecond(fuzz).toFixed(0)}/s, replay ${perSecond(same).toFixed(0)}/s\n`);
   }
   const ping = await pingCeiling(hive.url, pid);
@@ -147,11 +197,11 @@ try {
   const md = [
     `# Fuzzing against a same-mix ceiling (${result.date})`,
     '',
-    `Command: \`${command}\`. One \`pame hive\` process; each fuzz check runs twice with seed 42 (measured as a run fuzzes, then recorded), and autocannon replays exactly the recorded requests against the same Hive over ${CONCURRENCY} keep-alive connections. The replay also sends the few requests a check arranges its users with and closes their sessions by (the difference between the two counts). CPU per request covers the whole check (drawing samples, arranging users).`,
+    `Command: \`${command}\`. One \`pame hive\` process; each fuzz check runs twice with seed 42 (measured as a run fuzzes, then recorded), and autocannon replays exactly the recorded requests against the same Hive over ${CONCURRENCY} keep-alive connections. The replay also sends the few requests a check arranges its users with and closes their sessions by (the difference between the two counts); the sessions the checks closed when they ended are opened again as the same users first, and their new keys stand in the replayed requests, so these act on live sessions as the fuzzer's did (users registered by the fuzzer exist by then, so their registrations are refused). CPU per request covers the whole check (drawing samples, arranging users).`,
     '',
     '| check | fuzz requests | fuzz req/s | replay req/s (same requests) | fuzz / replay | fuzzer CPU per request | Hive CPU per request, fuzz / replay | replay errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.id} | ${r.fuzz.requests} (${r.recorded} replayed) | ${n(perSecond(r.fuzz))} | ${n(perSecond(r.replay))} | ${r.ratio.toFixed(2)} | ${n(r.fuzz.senderUs)} µs | ${n(r.fuzz.hiveUs)} / ${n(r.replay.hiveUs)} µs | ${r.replay.errors} |`),
+    ...rows.map((r) => `| ${r.id} | ${r.fuzz.requests} (${r.recorded} replayed, ${r.renewedSessions} sessions renewed) | ${n(perSecond(r.fuzz))} | ${n(perSecond(r.replay))} | ${r.ratio.toFixed(2)} | ${n(r.fuzz.senderUs)} µs | ${n(r.fuzz.hiveUs)} / ${n(r.replay.hiveUs)} µs | ${r.replay.errors} |`),
     `| all fuzzing | ${fuzzAll.requests} | ${n(result.fuzz.perSecond)} | ${n(result.replay.perSecond)} | **${ratio.toFixed(2)}** | | | |`,
     '',
     `Target: fuzz at least 0.5 of the same-mix replay: ${result.targetMet ? 'met' : 'not met'} (${ratio.toFixed(2)}). ` +
