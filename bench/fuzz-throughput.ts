@@ -194,15 +194,17 @@ try {
     ratio, targetMet: ratio >= 0.5, ping: { ...ping, perSecond: perSecond(ping) },
   };
   const n = (x: number) => x.toFixed(0);
+  /** How many cores' worth of CPU per second a side spent, from its CPU per request and the requests per second. */
+  const busy = (r: Rate, us: number) => ((us * perSecond(r)) / 1e6).toFixed(2);
   const md = [
     `# Fuzzing against a same-mix ceiling (${result.date})`,
     '',
     `Command: \`${command}\`. One \`pame hive\` process; each fuzz check runs twice with seed 42 (measured as a run fuzzes, then recorded), and autocannon replays exactly the recorded requests against the same Hive over ${CONCURRENCY} keep-alive connections. The replay also sends the few requests a check arranges its users with and closes their sessions by (the difference between the two counts); the sessions the checks closed when they ended are opened again as the same users first, and their new keys stand in the replayed requests, so these act on live sessions as the fuzzer's did (users registered by the fuzzer exist by then, so their registrations are refused). CPU per request covers the whole check (drawing samples, arranging users).`,
     '',
-    '| check | fuzz requests | fuzz req/s | replay req/s (same requests) | fuzz / replay | fuzzer CPU per request | Hive CPU per request, fuzz / replay | replay errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.id} | ${r.fuzz.requests} (${r.recorded} replayed, ${r.renewedSessions} sessions renewed) | ${n(perSecond(r.fuzz))} | ${n(perSecond(r.replay))} | ${r.ratio.toFixed(2)} | ${n(r.fuzz.senderUs)} µs | ${n(r.fuzz.hiveUs)} / ${n(r.replay.hiveUs)} µs | ${r.replay.errors} |`),
-    `| all fuzzing | ${fuzzAll.requests} | ${n(result.fuzz.perSecond)} | ${n(result.replay.perSecond)} | **${ratio.toFixed(2)}** | | | |`,
+    '| check | fuzz requests | fuzz req/s | replay req/s (same requests) | fuzz / replay | fuzzer CPU per request | Hive CPU per request, fuzz / replay | cores busy: fuzzer, Hive while fuzzing; Hive while replaying | replay errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.id} | ${r.fuzz.requests} (${r.recorded} replayed, ${r.renewedSessions} sessions renewed) | ${n(perSecond(r.fuzz))} | ${n(perSecond(r.replay))} | ${r.ratio.toFixed(2)} | ${n(r.fuzz.senderUs)} µs | ${n(r.fuzz.hiveUs)} / ${n(r.replay.hiveUs)} µs | ${busy(r.fuzz, r.fuzz.senderUs)}, ${busy(r.fuzz, r.fuzz.hiveUs)}; ${busy(r.replay, r.replay.hiveUs)} | ${r.replay.errors} |`),
+    `| all fuzzing | ${fuzzAll.requests} | ${n(result.fuzz.perSecond)} | ${n(result.replay.perSecond)} | **${ratio.toFixed(2)}** | | | | |`,
     '',
     `Target: fuzz at least 0.5 of the same-mix replay: ${result.targetMet ? 'met' : 'not met'} (${ratio.toFixed(2)}). ` +
       `For scale, autocannon on Epost_ping alone (${CONCURRENCY} connections, ${PING_SECONDS} s): ${n(result.ping.perSecond)} req/s, Hive ${n(ping.hiveUs)} µs per request; fuzzing is ${(result.fuzz.perSecond / result.ping.perSecond).toFixed(2)} of that.`,
