@@ -18,7 +18,7 @@ import { HiveClient } from '../src/client/client.js';
 import { sessionKeyOf } from '../src/client/exchange.js';
 import type { RecordedTraffic } from '../src/client/recorder.js';
 import { peerMap } from '../src/peer/domains.js';
-import { freePort } from '../src/runner/run.js';
+import { freePort } from '../src/runner/free-port.js';
 import { fuzzSuite } from '../suites/fuzz.js';
 import { cpuDuring } from './support/cpu.js';
 import { BENCH_DOMAIN, benchSettings } from './support/run-inputs.js';

@@ -11,7 +11,7 @@ import { createEnvironment } from '../src/checks/environment.js';
 import { executeCheck } from '../src/checks/execute.js';
 import { peerMap } from '../src/peer/domains.js';
 import { DEFAULT_RUN_OPTIONS as D } from '../src/runner/options.js';
-import { freePort } from '../src/runner/run.js';
+import { freePort } from '../src/runner/free-port.js';
 import { fuzzSuite } from '../suites/fuzz.js';
 import { BENCH_DOMAIN, benchSettings } from './support/run-inputs.js';
 

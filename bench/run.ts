@@ -13,7 +13,7 @@ import { startHiveProcess } from '../fixtures/hive-processes.js';
 import { CLI } from '../fixtures/hostile/measure.js';
 import { cpuOf } from './support/cpu.js';
 import { peerMap } from '../src/peer/domains.js';
-import { freePort } from '../src/runner/run.js';
+import { freePort } from '../src/runner/free-port.js';
 import { BENCH_DOMAIN, readReport } from './support/run-inputs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -19,7 +19,7 @@ import { startHiveProcess, type HiveProcess } from '../fixtures/hive-processes.j
 import { runCli } from '../fixtures/hostile/measure.js';
 import type { FleetReport } from '../src/generated/schemas.js';
 import { peerMap } from '../src/peer/domains.js';
-import { freePort } from '../src/runner/run.js';
+import { freePort } from '../src/runner/free-port.js';
 import { PeerFront } from '../src/scan/peer-front.js';
 import { cpuOf, machineCpu } from './support/cpu.js';
 import { readReport } from './support/run-inputs.js';

@@ -1,5 +1,4 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { DEFAULT_PEER_PORT, peerMap, type PeerSettings } from '../peer/domains.j
 import { packageVersion, suitesDir, runsCompiled } from '../paths.js';
 import { NOT_YET_SPECIFIED } from '../protocol/rules.js';
 import { ResultCollector, type Progress } from './collector.js';
+import { freePort } from './free-port.js';
 import { loadFronting } from './fronting.js';
 import type { RunOptions } from './options.js';
 import { DEFAULT_LOADED_POLICY, DEFAULT_MAX_WAIVER_DAYS, decide, exitCodeOfDecision, loadPolicy } from './policy.js';
@@ -40,17 +40,6 @@ export interface RunOutcome {
 }
 
 export const EMBEDDED_DOMAIN = 'hive.pame.test';
-
-export async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * A second source address the Hive is reachable from (U2 IP binding), of the

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUZZING_OFF } from '../../src/fuzz/properties.js';
 import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hive/index.js';
 import { peerMap } from '../../src/peer/domains.js';
-import { freePort } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 import { fuzzSuite } from '../../suites/fuzz.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 

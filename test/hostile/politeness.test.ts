@@ -9,7 +9,7 @@ import { busiestWindow, createAccountingHive } from '../../fixtures/hostile/acco
 import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
 import { peerMap } from '../../src/peer/domains.js';
 import type { RunReport } from '../../src/generated/schemas.js';
-import { freePort } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 import { ALL_CHECKS } from '../../suites/catalog.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 

@@ -13,7 +13,8 @@ import { peerMap } from '../../src/peer/domains.js';
 import { REQUEST_CODES } from '../../src/protocol/codes.js';
 import { writeReports } from '../../src/reports/index.js';
 import { DEFAULT_RUN_OPTIONS } from '../../src/runner/options.js';
-import { freePort, runConformance } from '../../src/runner/run.js';
+import { runConformance } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 import { CATALOG } from '../../suites/catalog.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 

@@ -10,7 +10,7 @@ import { createHive, type ReferenceHive, TEST_PASSWORD_COST } from '../../src/hi
 import { confirm, deny, hang, late, redirect } from '../../src/peer/answers.js';
 import { peerMap, peerSystemAddress } from '../../src/peer/domains.js';
 import { PeerServer, DEFAULT_PEER_MAX_BODY_BYTES } from '../../src/peer/server.js';
-import { freePort } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 
 const HIVE_DOMAIN = 'hive.pame.test';
 const HIVE_PSYCHOCAT = `psychocat::${HIVE_DOMAIN}`;

@@ -18,7 +18,8 @@ import { verifyCertificate } from '../../src/reports/certificate-verify.js';
 import { buildHtmlReport, readRunReport } from '../../src/reports/html.js';
 import { REPORTERS, writeReports } from '../../src/reports/index.js';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../src/runner/options.js';
-import { MAX_WORKERS, freePort, runConformance } from '../../src/runner/run.js';
+import { MAX_WORKERS, runConformance } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 import { ALL_CHECKS, CATALOG } from '../../suites/catalog.js';
 import { TEST_DOMAIN } from '../support/run-checks.js';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
 import { describeNoAnswer, waitForHive } from '../../src/runner/wait.js';
-import { freePort } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -11,7 +11,7 @@ import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
 import type { RunReport } from '../../src/generated/schemas.js';
 import { parsePeerDomains, peerMap } from '../../src/peer/domains.js';
 import { PeerServer } from '../../src/peer/server.js';
-import { freePort } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 import { startHiveProcess } from '../../fixtures/hive-processes.js';
 
 const PEER_DOMAINS = 'peer-a.example,peer-b.example,peer-c.example';

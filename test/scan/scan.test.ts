@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, runCli } from '../../fixtures/hostile/measure.js';
 import type { FleetReport } from '../../src/generated/schemas.js';
 import { peerMap } from '../../src/peer/domains.js';
-import { freePort } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 import { startHiveProcess, type HiveProcess } from '../../fixtures/hive-processes.js';
 
 /**

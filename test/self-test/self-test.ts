@@ -12,7 +12,7 @@ import type { CheckSettings } from '../../src/checks/environment.js';
 import type { CheckResult } from '../../src/generated/schemas.js';
 import type { HiveOptions, ReferenceHive } from '../../src/hive/index.js';
 import { peerMap } from '../../src/peer/domains.js';
-import { freePort } from '../../src/runner/run.js';
+import { freePort } from '../../src/runner/free-port.js';
 import { ALL_CHECKS, SUITES } from '../../suites/catalog.js';
 import { explain, runChecks, testSettings, TEST_DOMAIN } from '../support/run-checks.js';
 
