@@ -306,40 +306,47 @@ export const privacySuite = defineSuite('privacy', 'Privacy: the forbidden thing
       const nobody = unknownAddress(t);
       const wrong = wrongPassword(user);
       const attempts = { unknown: { iam: nobody, pass: wrong }, wrongPassword: { iam: user.address, pass: wrong } };
-      const times: Record<keyof typeof attempts, number[]> = { unknown: [], wrongPassword: [] };
       /** Each reply size seen, with the first log-in that got it. */
       const sizes: Record<keyof typeof attempts, Map<number, Exchange>> = { unknown: new Map(), wrongPassword: new Map() };
-      const timed = async (kind: keyof typeof attempts, keep: boolean) => {
+      const timed = async (kind: keyof typeof attempts, batch: number[] | undefined) => {
         const started = performance.now();
         const exchange = await t.call('Epost_session_open', attempts[kind]);
         const elapsed = performance.now() - started;
         t.expectResp(exchange, RESP.WRONG_LOGIN, 'R2', kind === 'unknown' ? 'log-in of an unknown user' : 'log-in with a wrong password');
-        if (!keep) return;
-        times[kind].push(elapsed);
+        if (!batch) return;
+        batch.push(elapsed);
         if (!sizes[kind].has(replySize(exchange))) sizes[kind].set(replySize(exchange), exchange);
       };
-      // Interleaved, the order alternating, so drift in the machine's load falls on both samples alike.
-      for (let i = 0; i < TIMING_WARMUP + TIMING_SAMPLES; i++) {
-        const order: (keyof typeof attempts)[] = i % 2 === 0 ? ['unknown', 'wrongPassword'] : ['wrongPassword', 'unknown'];
-        for (const kind of order) await timed(kind, i >= TIMING_WARMUP);
-      }
+      /** One batch of interleaved pairs, the order alternating, so drift in the machine's load falls on both samples alike. */
+      const batch = async () => {
+        const times: Record<keyof typeof attempts, number[]> = { unknown: [], wrongPassword: [] };
+        for (let i = 0; i < TIMING_WARMUP + TIMING_SAMPLES; i++) {
+          const order: (keyof typeof attempts)[] = i % 2 === 0 ? ['unknown', 'wrongPassword'] : ['wrongPassword', 'unknown'];
+          for (const kind of order) await timed(kind, i >= TIMING_WARMUP ? times[kind] : undefined);
+        }
+        const result = mannWhitneyU(times.unknown, times.wrongPassword);
+        const gap = result.median1 - result.median2;
+        t.note(
+          `log-in failure timing over ${TIMING_SAMPLES} interleaved pairs: unknown user median ${result.median1.toFixed(2)} ms, wrong password median ${result.median2.toFixed(2)} ms ` +
+            `(gap ${gap.toFixed(2)} ms); Mann-Whitney U = ${result.u}, z = ${result.z.toFixed(2)}, two-sided p = ${result.p.toExponential(2)}; ` +
+            `a finding needs p < ${TIMING_ALPHA} and a gap above ${TIMING_MIN_GAP_MS} ms, in this batch and in a second one`,
+        );
+        return { result, gap, measurable: result.p < TIMING_ALPHA && Math.abs(gap) > TIMING_MIN_GAP_MS };
+      };
 
+      const first = await batch();
+      // A gap a loaded machine made by chance does not come back in the same direction; a Hive's own gap does.
+      const second = first.measurable ? await batch() : undefined;
       const sizeText = (kind: keyof typeof attempts) => [...sizes[kind].keys()].sort((a, b) => a - b).join('/');
       // The evidence is a log-in whose reply size the other kind never got.
       const odd = [...sizes.unknown].find(([size]) => !sizes.wrongPassword.has(size)) ?? [...sizes.wrongPassword].find(([size]) => !sizes.unknown.has(size));
       t.check(odd === undefined, 'R2', `reply sizes differ: ${sizeText('unknown')} bytes for an unknown user, ${sizeText('wrongPassword')} for a wrong password`, odd?.[1]);
 
-      const result = mannWhitneyU(times.unknown, times.wrongPassword);
-      const gap = result.median1 - result.median2;
-      t.note(
-        `log-in failure timing over ${TIMING_SAMPLES} interleaved pairs: unknown user median ${result.median1.toFixed(2)} ms, wrong password median ${result.median2.toFixed(2)} ms ` +
-          `(gap ${gap.toFixed(2)} ms); Mann-Whitney U = ${result.u}, z = ${result.z.toFixed(2)}, two-sided p = ${result.p.toExponential(2)}; ` +
-          `a finding needs p < ${TIMING_ALPHA} and a gap above ${TIMING_MIN_GAP_MS} ms`,
-      );
+      const { result, gap } = second ?? first;
       t.check(
-        !(result.p < TIMING_ALPHA && Math.abs(gap) > TIMING_MIN_GAP_MS),
+        !(second?.measurable && Math.sign(second.gap) === Math.sign(first.gap)),
         'F5',
-        `log-in failures take measurably ${gap > 0 ? 'longer for an unknown user' : 'longer for a wrong password'}: medians ${result.median1.toFixed(2)} ms against ${result.median2.toFixed(2)} ms, U = ${result.u}, z = ${result.z.toFixed(2)}, p = ${result.p.toExponential(2)}`,
+        `log-in failures take measurably ${gap > 0 ? 'longer for an unknown user' : 'longer for a wrong password'}, in two batches: medians ${result.median1.toFixed(2)} ms against ${result.median2.toFixed(2)} ms, U = ${result.u}, z = ${result.z.toFixed(2)}, p = ${result.p.toExponential(2)}`,
         // No evidence: the finding is a statistic over every log-in, which no one exchange shows.
       );
     },
