@@ -183,6 +183,12 @@ async function outboundTickets(s: CountersignScenario, messages: number, peers: 
   return relays.map((relay) => relay.ticket);
 }
 
+/** The Hive's own ticket for one message a local user sent to a fresh user of alpha. */
+async function outboundTicket(s: CountersignScenario): Promise<string> {
+  const [ticket] = await outboundTickets(s, 1);
+  return ticket!; // one message to one peer: one relay, one ticket
+}
+
 /** The well-formed relay the Hive sent `peer` for a message to `recipient`, within 30 s (M3, Q10, A3). */
 async function expectRelay(s: CountersignScenario, recipient: string, peer: PeerName, since: number): Promise<RelayRecord> {
   const { t } = s;
@@ -465,7 +471,7 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
     needs: ['peer', 'registration'],
     timeoutMs: OUTBOUND_CHECK_MS,
     run: countersign(async (s, t) => {
-      const [ticket] = await outboundTickets(s, 1) as [string];
+      const ticket = await outboundTicket(s);
       const last = ticket.at(-1) === 'A' ? 'B' : 'A';
       const asks: readonly { iam: string; ticket: unknown; resp: number; rule: RuleId; what: string }[] = [
         { iam: peerSystemAddress('beta'), ticket, resp: 0, rule: 'C5', what: 'beta, which has no recipient of the message' },
@@ -540,7 +546,7 @@ export const countersignSuite = defineSuite('countersign', 'Countersign: Hive to
     needs: ['peer', 'registration'],
     timeoutMs: OUTBOUND_CHECK_MS,
     run: countersign(async (s, t) => {
-      const [ticket] = (await outboundTickets(s, 1)) as [string];
+      const ticket = await outboundTicket(s);
       await t.sleep(LATE_FETCH_MS);
       const late = await fetchAs(t, peerSystemAddress('alpha'), ticket);
       const { msg } = t.expectOk(late, 'Q11', `step 2 sent ${LATE_FETCH_MS / 1000} s after the relay, with the ticket the relay carried`);
