@@ -9,7 +9,8 @@ import type { RuleId } from '../protocol/rules.js';
 import { validateReceivedReply } from '../validator/validate.js';
 import type { Account, CheckEnvironment } from './environment.js';
 import { describeExchange } from '../validator/evidence.js';
-import { CheckFailure, CheckSkip, MAX_FINDINGS_PER_RULE, findingLevel, type Finding } from './outcome.js';
+import { CheckFailure, CheckSkip, MAX_FINDINGS_PER_RULE, MAX_MESSAGE_CHARS, findingLevel, type Finding } from './outcome.js';
+import { excerpt } from '../protocol/excerpt.js';
 import type { CheckSpec } from './spec.js';
 import { scanForPrivacy } from '../validator/privacy-scan.js';
 
@@ -173,7 +174,7 @@ export class CheckContext {
 
   /** Ends the check: the Hive broke `rule`. */
   fail(rule: RuleId, message: string, exchange?: Exchange): never {
-    throw new CheckFailure({ rule, level: findingLevel(rule, this.spec.level), message, ...(exchange ? { exchange } : {}) });
+    throw new CheckFailure(this.finding(rule, message, exchange));
   }
 
   /** Ends the check unless the condition holds. */
@@ -183,22 +184,27 @@ export class CheckContext {
 
   /** Records a broken rule and lets the check go on. */
   flag(rule: RuleId, message: string, exchange?: Exchange): void {
+    const finding = this.finding(rule, message, exchange);
     const sameRule = this.findings.filter((f) => f.rule === rule);
-    if (sameRule.some((f) => f.message === message)) return;
+    if (sameRule.some((f) => f.message === finding.message)) return;
     if (sameRule.length >= MAX_FINDINGS_PER_RULE) {
       this.findingsLeftOut++;
       return;
     }
-    this.findings.push({ rule, level: findingLevel(rule, this.spec.level), message, ...(exchange ? { exchange } : {}) });
+    this.findings.push(finding);
+  }
+
+  private finding(rule: RuleId, message: string, exchange: Exchange | undefined): Finding {
+    return { rule, level: findingLevel(rule, this.spec.level), message: excerpt(message, MAX_MESSAGE_CHARS), ...(exchange ? { exchange } : {}) };
   }
 
   /** Ends the check as skipped: the arrangement cannot perform it. */
   skip(reason: string): never {
-    throw new CheckSkip(reason);
+    throw new CheckSkip(excerpt(reason, MAX_MESSAGE_CHARS));
   }
 
   note(text: string): void {
-    this.notes.push(text);
+    this.notes.push(excerpt(text, MAX_MESSAGE_CHARS));
   }
 
   /**

@@ -17,6 +17,12 @@ export interface Finding {
  */
 export const MAX_FINDINGS_PER_RULE = 20;
 
+/**
+ * The longest finding message or note kept: steps quote what the Hive sent
+ * (reply bodies, member names, headers), and one bound here serves them all.
+ */
+export const MAX_MESSAGE_CHARS = 2_000;
+
 /** Thrown to end a check because the Hive broke a rule. */
 export class CheckFailure extends Error {
   constructor(readonly finding: Finding) {
