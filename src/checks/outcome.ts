@@ -23,6 +23,11 @@ export const MAX_FINDINGS_PER_RULE = 20;
  */
 export const MAX_MESSAGE_CHARS = 2_000;
 
+/** A check (or rule) that failed, erred or ran out of its budget: what a diff calls failing and a rerun repeats. */
+export function isFailingStatus(status: string): boolean {
+  return status === 'failed' || status === 'error' || status === 'timeout';
+}
+
 /** Thrown to end a check because the Hive broke a rule. */
 export class CheckFailure extends Error {
   constructor(readonly finding: Finding) {

@@ -2,6 +2,7 @@
 // Hive: checks and rules that newly fail, newly pass, or fail at another level.
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isFailingStatus } from '../checks/outcome.js';
 import type { CheckLevel, CheckResult, RunReport } from '../generated/schemas.js';
 import { readRunReport } from '../reports/html.js';
 import { REPORT_JSON } from '../reports/json.js';
@@ -24,7 +25,6 @@ export interface TargetDiff {
   readonly levelChanged: readonly Change[];
 }
 
-const FAILING = new Set(['failed', 'error']);
 const LEVEL_ORDER: readonly CheckLevel[] = ['SHOULD', 'MUST', 'F'];
 
 /** The worst level a failed check failed at: what its failure weighs in the verdict. */
@@ -40,8 +40,8 @@ function compare(before: ReadonlyMap<string, string>, after: ReadonlyMap<string,
   const levelChanged: Change[] = [];
   for (const [id, now] of after) {
     const was = before.get(id) ?? 'absent';
-    if (FAILING.has(now) && !FAILING.has(was)) newlyFailing.push({ id, before: was, after: now });
-    else if (now === 'passed' && FAILING.has(was)) newlyPassing.push({ id, before: was, after: now });
+    if (isFailingStatus(now) && !isFailingStatus(was)) newlyFailing.push({ id, before: was, after: now });
+    else if (now === 'passed' && isFailingStatus(was)) newlyPassing.push({ id, before: was, after: now });
     else if (now === 'failed' && was === 'failed' && levels.before.get(id) !== levels.after.get(id)) levelChanged.push({ id, before: levels.before.get(id) ?? '?', after: levels.after.get(id) ?? '?' });
   }
   return { newlyFailing, newlyPassing, levelChanged };

@@ -256,7 +256,7 @@ export type CheckLevel = 'MUST' | 'SHOULD' | 'F';
  * This interface was referenced by `FleetReport`'s JSON-Schema
  * via the `definition` "familyStatus".
  */
-export type FamilyStatus = 'failed' | 'error' | 'waived' | 'passed' | 'skipped';
+export type FamilyStatus = 'failed' | 'error' | 'timeout' | 'waived' | 'passed' | 'skipped';
 /**
  * From mildest to worst: allow (ignore the failure), warn, nonconformant, ban.
  *

@@ -1,3 +1,4 @@
+import { isFailingStatus } from '../checks/outcome.js';
 import type { CheckResult, RuleResult, RunReport, Verdict } from '../generated/schemas.js';
 import { notYetSpecifiedLine } from '../protocol/rules.js';
 import { ruleFamilies } from './families.js';
@@ -57,7 +58,7 @@ export function renderMarkdownSummary(report: RunReport): string {
     ['checks', `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped, ${c.error} errors, ${c.timeout} timed out, ${c.waived} waived`],
     ['suite', `pame-conformance ${report.suiteVersion}, seed ${report.seed}, started ${report.startedAt}`],
   ];
-  const bad = report.checks.filter((check) => check.status === 'failed' || check.status === 'error' || check.status === 'timeout');
+  const bad = report.checks.filter((check) => isFailingStatus(check.status));
   const uncovered = report.rules.filter((r) => r.status === 'uncovered').map((r) => r.id);
   const sections = [
     `## ${VERDICT_MARK[report.verdict]} PAME ${report.profile}: ${report.verdict}${report.complete || report.verdict === 'incomplete' ? '' : ' (incomplete run)'}`,

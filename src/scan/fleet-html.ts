@@ -1,4 +1,4 @@
-import type { FleetReport } from '../generated/schemas.js';
+import type { FamilyStatus, FleetReport } from '../generated/schemas.js';
 import { RULE_FAMILY_LETTERS, fleetExitCode, worstFirst } from './fleet.js';
 import { FAMILY_MARK } from './fleet-summary.js';
 
@@ -6,7 +6,7 @@ function html(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const CELL_COLOR = { failed: '#f4b6b6', error: '#f6d7a7', waived: '#ddd', passed: '#c6ebc6', skipped: '#f3f3f3' } as const;
+const CELL_COLOR: Record<FamilyStatus, string> = { failed: '#f4b6b6', error: '#f6d7a7', timeout: '#f6d7a7', waived: '#ddd', passed: '#c6ebc6', skipped: '#f3f3f3' };
 
 /**
  * fleet.html: targets × rule families, each cell linking to that target's

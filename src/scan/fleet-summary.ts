@@ -3,7 +3,7 @@ import { markdownText } from '../reports/markdown.js';
 import { RULE_FAMILY_LETTERS, fleetExitCode, worstFirst } from './fleet.js';
 
 const VERDICT_MARK: Record<FleetTarget['verdict'], string> = { conformant: '✅', 'conformant with warnings': '⚠️', incomplete: '⏸️', nonconformant: '❌', bannable: '⛔', 'not carried out': '❔' };
-export const FAMILY_MARK: Record<FamilyStatus, string> = { failed: '✗', error: '!', waived: 'w', passed: '✓', skipped: '·' };
+export const FAMILY_MARK: Record<FamilyStatus, string> = { failed: '✗', error: '!', timeout: '⧗', waived: 'w', passed: '✓', skipped: '·' };
 
 /**
  * fleet.md, a CI job summary: one row per target, worst first, with its

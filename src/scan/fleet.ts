@@ -13,6 +13,7 @@ function familyStatus(rules: readonly RuleResult[]): FamilyStatus {
   const has = (status: RuleResult['status']) => rules.some((rule) => rule.status === status);
   if (has('failed')) return 'failed';
   if (has('error')) return 'error';
+  if (has('timeout')) return 'timeout';
   if (has('waived')) return 'waived';
   if (has('passed')) return 'passed';
   return 'skipped';

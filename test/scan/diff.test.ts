@@ -64,4 +64,14 @@ describe('pame diff and --rerun-failed', () => {
     });
     expect(diffReports('http://h/', base('MUST'), base('F')).levelChanged).toEqual([{ id: 'PAME-X-001', before: 'MUST', after: 'F' }]);
   });
+
+  it('counts a check that ran out of its budget as newly failing, in the check and in its rules', () => {
+    const report = (status: 'passed' | 'timeout'): RunReport => ({
+      profile: '0.2.1', suiteVersion: '1', target: 'http://h/', verdict: status === 'passed' ? 'conformant' : 'incomplete', complete: true, startedAt: '2026-01-01T00:00:00Z', durationMs: 1, seed: 1,
+      counts: { passed: 0, failed: 0, skipped: 0, error: 0, timeout: 0, waived: 0 }, rules: [{ id: 'Q1', level: 'MUST', status, checks: ['PAME-X-001'] }],
+      checks: [{ id: 'PAME-X-001', title: 't', code: 'Epost_ping', rules: ['Q1'], level: 'MUST', status, message: 'm', durationMs: 1, failures: [] }],
+    });
+    const diff = diffReports('http://h/', report('passed'), report('timeout'));
+    expect(diff.newlyFailing).toEqual([{ id: 'PAME-X-001', before: 'passed', after: 'timeout' }, { id: 'Q1', before: 'passed', after: 'timeout' }]);
+  });
 });
