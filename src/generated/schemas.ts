@@ -1055,7 +1055,7 @@ export interface FleetTarget {
    */
   exit: 0 | 1 | 2 | 3;
   /**
-   * The target's report directory, relative to the fleet directory.
+   * The target's report directory, relative to the fleet directory: one path component, as the scan names it (merge and diff join it to a directory, so a shard's fleet.json cannot point outside it).
    */
   reportDir: string;
   counts: StatusCounts;

@@ -1,6 +1,5 @@
 // --shard K/N: which targets one machine of a distributed scan certifies.
-import { createHash } from 'node:crypto';
-import { TargetError } from './targets.js';
+import { TargetError, urlHash } from './targets.js';
 
 export interface Shard {
   /** 1-based. */
@@ -21,10 +20,6 @@ export function parseShard(text: string): Shard {
  * split depends on the set of targets, not on the order of the file.
  */
 export function shardOf<T extends { readonly url: string }>(targets: readonly T[], shard: Shard): T[] {
-  const ordered = [...targets].sort((a, b) => (urlHash(a.url) < urlHash(b.url) ? -1 : 1));
-  return ordered.filter((_, i) => i % shard.count === shard.index - 1);
-}
-
-function urlHash(url: string): string {
-  return createHash('sha256').update(url).digest('hex');
+  const ordered = targets.map((target) => ({ target, hash: urlHash(target.url) })).sort((a, b) => (a.hash < b.hash ? -1 : 1));
+  return ordered.filter((_, i) => i % shard.count === shard.index - 1).map(({ target }) => target);
 }

@@ -82,7 +82,8 @@ export async function readTargets(values: readonly string[]): Promise<Target[]> 
   return targets;
 }
 
-function hashOf(url: string): string {
+/** The SHA-256 of a target's URL, in hex: its report directory's suffix and its place in the shard order. */
+export function urlHash(url: string): string {
   return createHash('sha256').update(url).digest('hex');
 }
 
@@ -103,5 +104,5 @@ function trimPunctuation(text: string): string {
  */
 export function reportDirName(url: string, domain: string | undefined): string {
   const readable = trimPunctuation((domain ?? new URL(url).hostname).toLowerCase().replace(/[^a-z0-9.-]+/g, '_')).slice(0, 60);
-  return `${readable || 'hive'}-${hashOf(url).slice(0, 10)}`;
+  return `${readable || 'hive'}-${urlHash(url).slice(0, 10)}`;
 }

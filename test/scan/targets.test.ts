@@ -1,9 +1,17 @@
 // The pure parts of a scan: target lines, report directory names, shards, merging.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FleetReport } from '../../src/generated/schemas.js';
-import { mergeFleets } from '../../src/scan/merge.js';
+import { mergeFleets, readFleet } from '../../src/scan/merge.js';
+import { FLEET_JSON } from '../../src/scan/fleet-files.js';
+import { readSchemaFile } from '../../src/paths.js';
 import { parseShard, shardOf } from '../../src/scan/shard.js';
 import { parseTargetLine, reportDirName } from '../../src/scan/targets.js';
+
+/** What fleet.json lets a report directory be: the one home of the rule merge and diff rely on. */
+const REPORT_DIR = new RegExp(readSchemaFile<{ $defs: { target: { properties: { reportDir: { pattern: string } } } } }>('run/fleet.json').$defs.target.properties.reportDir.pattern);
 
 describe('scan targets', () => {
   it('reads a URL with per-target options, and refuses options a target cannot set', () => {
@@ -18,7 +26,7 @@ describe('scan targets', () => {
   it('names report directories safely whatever domain a Hive claims, and never twice the same', () => {
     for (const hostile of ['../../etc', 'CON', 'a/b\\c:d*?"<>|', '\u202e\u0000x', '.'.repeat(300), '']) {
       const name = reportDirName('http://127.0.0.1:1/', hostile);
-      expect(name).toMatch(/^[a-z0-9][a-z0-9._-]{0,59}-[0-9a-f]{10}$|^hive-[0-9a-f]{10}$/);
+      expect(name).toMatch(REPORT_DIR);
     }
     expect(reportDirName('http://127.0.0.1:1/', 'same.example')).not.toBe(reportDirName('http://127.0.0.1:2/', 'same.example'));
   });
@@ -44,5 +52,14 @@ describe('pame merge', () => {
     expect(merged.targets.map((t) => t.url)).toEqual(['http://a/', 'http://b/']);
     expect(() => mergeFleets([{ dir: 'a', fleet: fleet(1, target('http://a/', 'a.example')) }, { dir: 'b', fleet: fleet(2, target('http://b/', 'b.example')) }])).toThrow(/other options/);
     expect(() => mergeFleets([{ dir: 'a', fleet: fleet(1, target('http://a/', 'x.example')) }, { dir: 'b', fleet: fleet(1, target('http://b/', 'x.example')) }])).toThrow(/overlap/);
+  });
+
+  it('refuses a shard whose fleet.json points a report directory outside the shard', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pame-fleet-'));
+    const escaping = { ...target('http://a/', 'a.example'), reportDir: '../../home-0123456789' };
+    await writeFile(join(dir, FLEET_JSON), JSON.stringify(fleet(1, escaping)));
+    await expect(readFleet(dir)).rejects.toThrow(/reportDir/);
+    await writeFile(join(dir, FLEET_JSON), JSON.stringify(fleet(1, { ...escaping, reportDir: reportDirName('http://a/', 'a.example') })));
+    await expect(readFleet(dir)).resolves.toBeDefined();
   });
 });
