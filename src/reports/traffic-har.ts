@@ -2,6 +2,7 @@
 // peer server, the peer Hives' step 2 back) as one HAR 1.2 file, secrets redacted.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseReplyBytes } from '../client/client.js';
 import type { Exchange } from '../client/exchange.js';
 import type { RecordedTraffic } from '../client/recorder.js';
 import { Secrets } from '../client/secrets.js';
@@ -19,14 +20,6 @@ function textOf(bytes: Buffer): { text: string; encoding?: 'base64' } {
     return { text: utf8.decode(bytes) };
   } catch {
     return { text: bytes.toString('base64'), encoding: 'base64' };
-  }
-}
-
-function parsed(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
 
@@ -49,7 +42,7 @@ function asExchange(recorded: RecordedTraffic['exchange']): Exchange {
   const { reply, ...rest } = recorded;
   if (!reply) return rest;
   const bytes = Buffer.from(reply.bodyBase64, 'base64');
-  return { ...rest, reply: { status: reply.status, headers: reply.headers, bytes, json: parsed(textOf(bytes).text) } };
+  return { ...rest, reply: { status: reply.status, headers: reply.headers, bytes, json: parseReplyBytes(bytes).json } };
 }
 
 /** A HAR 1.2 log (http://www.softwareishard.com/blog/har-12-spec/) of the recorded traffic, in the order it started. */
@@ -64,7 +57,8 @@ export function trafficHar(records: readonly RecordedTraffic[]): object {
     const { reply, failure } = exchange;
     const request = secrets.redactRequest(exchange.request);
     const body = request.body ?? request.bodyBase64;
-    const replyBody = reply ? textOf(Buffer.from(reply.bodyBase64, 'base64')) : undefined;
+    const replyBytes = reply ? Buffer.from(reply.bodyBase64, 'base64') : undefined;
+    const replyBody = replyBytes ? textOf(replyBytes) : undefined;
     const replyText = replyBody ? (replyBody.encoding ? secrets.redactBase64(replyBody.text) : redact(replyBody.text)) : undefined;
     const contentType = (headers: Readonly<Record<string, string | readonly string[]>>): string => {
       const value = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
@@ -92,13 +86,13 @@ export function trafficHar(records: readonly RecordedTraffic[]): object {
         cookies: [],
         headers: reply ? harHeaders(reply.headers, redact) : [],
         content: {
-          size: reply ? Buffer.from(reply.bodyBase64, 'base64').length : 0,
+          size: replyBytes?.length ?? 0,
           mimeType: reply ? contentType(reply.headers) : '',
           ...(replyText !== undefined ? { text: replyText, ...(replyBody?.encoding ? { encoding: 'base64' } : {}) } : {}),
         },
         redirectURL: '',
         headersSize: -1,
-        bodySize: reply ? Buffer.from(reply.bodyBase64, 'base64').length : -1,
+        bodySize: replyBytes?.length ?? -1,
         ...(failure ? { _error: redact(`${failure.kind}: ${failure.message}`) } : {}),
       },
       cache: {},
