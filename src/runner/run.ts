@@ -179,7 +179,8 @@ function needsPeer(checks: readonly Check[]): Set<string> {
 
 /** The note a run carries when checks that need the peer server were skipped: the verdict does not cover countersign. */
 function uncertifiedCountersign(results: readonly CheckResult[], checks: readonly Check[]): string[] {
-  const skipped = results.filter((result) => result.status === 'skipped' && needsPeer(checks).has(result.id));
+  const peerChecks = needsPeer(checks);
+  const skipped = results.filter((result) => result.status === 'skipped' && peerChecks.has(result.id));
   return skipped.length === 0 ? [] : [`countersign was not certified: ${skipped.length} check(s) that need the runner's peer server were skipped (${skipped[0]!.message})`];
 }
 
@@ -231,6 +232,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
     const suites = catalog.suites.filter((suite) => selectedChecks(suite.checks, options).length > 0);
     const budget = workerBudget(options.concurrency, options.rate, suites.length, options.maxWorkers);
     const trafficDir = options.record ? await mkdtemp(join(tmpdir(), 'pame-traffic-')) : undefined;
+    const secondSource = secondSourceFor(targetUrl);
     const settings: CheckSettings = {
       target,
       ...(trafficDir ? { recordDir: trafficDir } : {}),
@@ -246,7 +248,7 @@ export async function runConformance(options: RunOptions, catalog: Catalog, hook
       userPrefix: `pamet-${randomBytes(3).toString('hex')}-`,
       accounts: options.users,
       // Through a proxy the Hive sees the proxy's address whatever the runner sends from.
-      ...(secondSourceFor(targetUrl) && !options.proxy ? { secondSourceAddress: secondSourceFor(targetUrl) } : {}),
+      ...(secondSource && !options.proxy ? { secondSourceAddress: secondSource } : {}),
       ...(options.sessionIdleMs ? { sessionIdleMs: options.sessionIdleMs } : {}),
       only: options.only,
       skip: options.skip,
