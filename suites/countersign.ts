@@ -3,6 +3,7 @@
 // plays alpha, beta and gamma.pame.test; these checks relay tickets to the
 // Hive as those Hives (inbound), receive the Hive's relays (outbound), inject
 // faults into step 2, and audit every request the Hive sent the peers.
+import { UTC_DATE } from '../src/protocol/date.js';
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext, SessionUser } from '../src/checks/context.js';
@@ -132,7 +133,6 @@ const REPAIRABLE: readonly RepairableFault[] = [
 
 /** The members a delivered Message may carry (§6). */
 const MESSAGE_MEMBERS = new Set(['msg', 'conv', 'from', 'to', 'date', 'ip', 'subject', 'format', 'body']);
-const UTC_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
 /** How a delivered message falls short of the repaired form of `sent`: the faults it kept, and anything else changed. */
 function unrepaired(got: Record<string, unknown>, sent: Message): string[] {

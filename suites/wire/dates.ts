@@ -1,11 +1,7 @@
 // T9 (profile §1): message dates are UTC, written RFC 3339 with Z.
 import { defineChecks } from '../../src/checks/check.js';
-import { readSchemaFile } from '../../src/paths.js';
 import { readPage, sendMessage } from '../../src/checks/conversation-steps.js';
-
-interface MessageSchema { $defs: { utcDate: { pattern: string } } }
-/** RFC 3339 in UTC with Z, as the Message schema writes it (T9). */
-const UTC_DATE = new RegExp(readSchemaFile<MessageSchema>('common/message.json').$defs.utcDate.pattern, 'u');
+import { UTC_DATE } from '../../src/protocol/date.js';
 
 export const dateChecks = defineChecks([
   {
