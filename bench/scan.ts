@@ -21,6 +21,7 @@ import type { FleetReport } from '../src/generated/schemas.js';
 import { peerMap } from '../src/peer/domains.js';
 import { freePort } from '../src/runner/free-port.js';
 import { PeerFront } from '../src/scan/peer-front.js';
+import { pooled } from '../src/scan/pooled.js';
 import { cpuOf, machineCpu } from './support/cpu.js';
 import { readReport } from './support/run-inputs.js';
 
@@ -90,19 +91,6 @@ async function singleRun(front: PeerFront, target: Target, index: number) {
 }
 
 /** Runs `work` over `items`, `at` at a time. */
-async function pooled<T, R>(items: readonly T[], at: number, each: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await each(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(at, items.length) }, lane));
-  return results;
-}
-
 async function singles() {
   const front = await PeerFront.start('127.0.0.1', peerPort);
   try {

@@ -1,10 +1,11 @@
 // What the bench scripts share about a run: the settings of an in-process one,
 // and the report.json a CLI run leaves.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckSettings } from '../../src/checks/environment.js';
 import type { RunReport } from '../../src/generated/schemas.js';
+import { readRunReport } from '../../src/reports/html.js';
+import { REPORT_JSON } from '../../src/reports/json.js';
 import { DEFAULT_RUN_OPTIONS as D } from '../../src/runner/options.js';
 
 export const BENCH_DOMAIN = 'hive.pame.test';
@@ -31,5 +32,5 @@ export function benchSettings(target: string, overrides: Partial<CheckSettings> 
 
 /** The report.json a run wrote into `dir`, or undefined when it wrote none (or none readable). */
 export async function readReport(dir: string): Promise<RunReport | undefined> {
-  return readFile(join(dir, 'report.json'), 'utf8').then((text) => JSON.parse(text) as RunReport, () => undefined);
+  return readRunReport(join(dir, REPORT_JSON)).catch(() => undefined);
 }

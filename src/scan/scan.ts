@@ -17,6 +17,7 @@ import { RunAbort, runConformance } from '../runner/run.js';
 import { freePort } from '../runner/free-port.js';
 import { abortedTarget, byUrl, fleetTargetOf } from './fleet.js';
 import { PeerFront } from './peer-front.js';
+import { pooled } from './pooled.js';
 import { reportDirName, TargetError, type Target } from './targets.js';
 
 export interface ScanOptions {
@@ -42,20 +43,6 @@ async function learnDomain(target: Target, run: RunOptions): Promise<string | un
   } finally {
     await client.close();
   }
-}
-
-/** Runs `work` over `items`, at most `parallel` at a time, keeping their order. */
-async function pooled<T, R>(items: readonly T[], parallel: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, lane));
-  return results;
 }
 
 async function fileHash(path: string | undefined): Promise<string | undefined> {
