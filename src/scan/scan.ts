@@ -78,6 +78,8 @@ export async function scanFleet(targets: readonly Target[], catalog: Catalog, op
   const front = await PeerFront.start(run.peerHost, run.peerPort ?? DEFAULT_PEER_PORT);
   const publicUrl = run.peerPublicUrl ?? `http://${front.bound.host.includes(':') ? `[${front.bound.host}]` : front.bound.host}:${front.bound.port}/`;
   const map = peerMap({ host: front.bound.host, port: front.bound.port, publicUrl, ...(run.peerDomains ? { domains: run.peerDomains } : {}) });
+  // The waivers and policy hashed as the scan starts: the files every target is judged by, not what they may be after a long scan.
+  const fleetOptionsOfRun = await fleetOptions(run, seed, map);
   hooks.onStart?.({ targets: targets.length, peerMap: map, seed });
   const ended = (target: FleetTarget): FleetTarget => {
     hooks.onTargetEnd?.(target);
@@ -114,7 +116,7 @@ export async function scanFleet(targets: readonly Target[], catalog: Catalog, op
       }
     });
     const notes = front.unrouted.count === 0 ? [] : [`${front.unrouted.count} request(s) to the peer endpoint named no Hive of this scan in their iam and were answered -1.1: ${front.unrouted.kept.join('; ')}`];
-    return { profile: '0.2.1', suiteVersion: packageVersion, options: await fleetOptions(run, seed, map), ...(notes.length ? { notes } : {}), durationMs: Date.now() - started, targets: byUrl(results) };
+    return { profile: '0.2.1', suiteVersion: packageVersion, options: fleetOptionsOfRun, ...(notes.length ? { notes } : {}), durationMs: Date.now() - started, targets: byUrl(results) };
   } finally {
     await front.close();
   }
