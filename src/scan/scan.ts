@@ -78,14 +78,14 @@ export async function scanFleet(targets: readonly Target[], catalog: Catalog, op
   const front = await PeerFront.start(run.peerHost, run.peerPort ?? DEFAULT_PEER_PORT);
   const publicUrl = run.peerPublicUrl ?? `http://${front.bound.host.includes(':') ? `[${front.bound.host}]` : front.bound.host}:${front.bound.port}/`;
   const map = peerMap({ host: front.bound.host, port: front.bound.port, publicUrl, ...(run.peerDomains ? { domains: run.peerDomains } : {}) });
-  // The waivers and policy hashed as the scan starts: the files every target is judged by, not what they may be after a long scan.
-  const fleetOptionsOfRun = await fleetOptions(run, seed, map);
-  hooks.onStart?.({ targets: targets.length, peerMap: map, seed });
   const ended = (target: FleetTarget): FleetTarget => {
     hooks.onTargetEnd?.(target);
     return target;
   };
   try {
+    // The waivers and policy hashed as the scan starts: the files every target is judged by, not what they may be after a long scan.
+    const fleetOptionsOfRun = await fleetOptions(run, seed, map);
+    hooks.onStart?.({ targets: targets.length, peerMap: map, seed });
     const results = await pooled(targets.map((target, i) => ({ target, domain: domains[i] })), options.parallel, async ({ target, domain }) => {
       const dirName = reportDirName(target.url, domain);
       const targetStarted = Date.now();
