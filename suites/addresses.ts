@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { defineSuite } from '../src/checks/check.js';
 import type { CheckContext } from '../src/checks/context.js';
-import { isFullAddress, SYSTEM_USER } from '../src/protocol/address.js';
+import { isFullAddress, SYSTEM_USER, systemAddress } from '../src/protocol/address.js';
 import { readPage, sendMessage } from '../src/checks/conversation-steps.js';
-import { contactsOf } from '../src/checks/account-steps.js';
+import { contactsOf, register } from '../src/checks/account-steps.js';
 import { sameList } from '../src/checks/lists.js';
 import type { RuleId } from '../src/protocol/rules.js';
 
@@ -23,7 +23,7 @@ async function registerWritten(t: CheckContext, prefix: string, written: (name: 
   const name = t.uniqueName(prefix);
   const pass = randomBytes(12).toString('base64url');
   const registered = written(name);
-  t.expectResp(await t.call('Epost_user_register', { iam: registered, pass }), 1, rule, `${doing} ${registered}`);
+  t.expectResp(await register(t, registered, pass), 1, rule, `${doing} ${registered}`);
   return { name, pass, registered };
 }
 
@@ -151,16 +151,16 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
       const domain = domainOf(t);
       const forms: [string, number[]][] = [
         [SYSTEM_USER, [-1.304]],
-        [`${SYSTEM_USER}::${domain}`, [-1.304]],
+        [systemAddress(domain), [-1.304]],
         [mixedCase(SYSTEM_USER), [-1.304]],
-        [`${SYSTEM_USER.toUpperCase()}::${domain.toUpperCase()}`, [-1.304]],
+        [systemAddress(domain).toUpperCase(), [-1.304]],
         // Another domain's psychocat is both reserved (A3) and foreign (Q2): either refusal will do.
-        [`${SYSTEM_USER}::elsewhere.pame.test`, [-1.304, -1.1]],
+        [systemAddress('elsewhere.pame.test'), [-1.304, -1.1]],
       ];
       for (const [iam, refusals] of forms) {
         const pass = randomBytes(12).toString('base64url');
         t.expectResp(await t.call('Epost_user_register', { iam, pass }), refusals, 'A3', `registering ${iam}`);
-        const login = await t.call('Epost_session_open', { iam: `${SYSTEM_USER}::${domain}`, pass });
+        const login = await t.call('Epost_session_open', { iam: systemAddress(domain), pass });
         t.expectResp(login, -1.301, 'A3', `logging in as psychocat with the password just offered for ${iam}`);
       }
     },
@@ -172,7 +172,7 @@ export const addressesSuite = defineSuite('addresses', 'Addresses (A1–A3)', [
     level: 'MUST',
     code: 'Epost_msg_send',
     async run(t) {
-      const system = `${SYSTEM_USER}::${domainOf(t)}`;
+      const system = systemAddress(domainOf(t));
       const [user] = await t.loggedIn(1);
       const { conv } = await sendMessage(t, user, { to: [system], body: 'a word for the operator' }, { rule: 'A3', doing: `sending to ${system}` });
       const read = await readPage(t, user, conv, {}, { rule: 'A3' });
